@@ -1,0 +1,159 @@
+"""The `advocase` console script."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+import uuid
+from pathlib import Path
+
+from domain.config import Settings
+from domain.errors import DomainError, ErrorCode
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.graphql"
+
+
+def _settings() -> Settings:
+    s = Settings.from_env()
+    s.validate()
+    return s
+
+
+def export_schema(path: Path = SCHEMA_PATH) -> str:
+    from api.schema import schema
+    sdl = schema.as_str() + "\n"
+    path.write_text(sdl)
+    return sdl
+
+
+async def _has_organizations(db) -> bool:
+    from sqlalchemy import func, select
+
+    from domain.identity.models import Organization
+    async with db.reader() as s:
+        return bool(await s.scalar(select(func.count()).select_from(Organization)))
+
+
+async def _demo(settings: Settings, *, only_if_empty: bool) -> None:
+    from domain.db import Database
+    from domain.demo import load_demo, print_summary
+    db = Database(settings.database_url)
+    try:
+        if only_if_empty and await _has_organizations(db):
+            return
+        summary = await load_demo(db)
+        print_summary(summary)
+    finally:
+        await db.dispose()
+
+
+async def _create_org(settings: Settings, args) -> uuid.UUID:
+    from domain.db import Database
+    from domain.identity.service import create_organization
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as s:
+            org, _ = await create_organization(
+                s, name=args.name, chapters=args.chapter or [], admin_email=args.admin_email,
+                admin_password=args.admin_password or getpass.getpass("Admin password: "))
+        return org.id
+    finally:
+        await db.dispose()
+
+
+async def _create_user(settings: Settings, args) -> uuid.UUID:
+    from sqlalchemy import select
+
+    from domain.db import Database
+    from domain.identity.models import Chapter
+    from domain.identity.service import create_user
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as s:
+            org_id = uuid.UUID(args.org)
+            chapter_ids = []
+            for name in args.chapter or []:
+                ch = await s.scalar(select(Chapter.id).where(Chapter.organization_id == org_id, Chapter.name == name))
+                if ch is None:
+                    raise DomainError(ErrorCode.VALIDATION, f"No chapter named {name!r} in this organization.",
+                                      "chapter")
+                chapter_ids.append(ch)
+            user = await create_user(
+                s, organization_id=org_id, email=args.email, display_name=args.name or args.email.split("@")[0],
+                password=args.password or getpass.getpass("Password: "), roles=[args.role], chapter_ids=chapter_ids)
+        return user.id
+    finally:
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="advocase", description="Advocase: case management for parent organizing.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    serve = sub.add_parser("serve", help="run the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    co = sub.add_parser("create-org", help="create an organization and its first admin; prints the org id")
+    co.add_argument("--name", required=True)
+    co.add_argument("--admin-email", required=True)
+    co.add_argument("--admin-password")
+    co.add_argument("--chapter", action="append", help="a chapter name (repeatable)")
+    cu = sub.add_parser("create-user", help="add a staff member to an organization; prints the user id")
+    cu.add_argument("--org", required=True, help="organization id")
+    cu.add_argument("--email", required=True)
+    cu.add_argument("--role", required=True, help="admin, campaign_lead, advocate, viewer or a custom role")
+    cu.add_argument("--password")
+    cu.add_argument("--name")
+    cu.add_argument("--chapter", action="append", help="a chapter name of the org (repeatable)")
+    sub.add_parser("demo", help="load the demo organizations, users and cases")
+    sub.add_parser("export-schema", help=f"write the GraphQL SDL to {SCHEMA_PATH.name}")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    try:
+        settings = _settings() if args.cmd != "export-schema" else None
+    except ValueError as e:
+        print(f"advocase: {e}", file=sys.stderr)
+        return 2
+    from migrations import upgrade
+    try:
+        if args.cmd == "export-schema":
+            export_schema()
+            print(f"wrote {SCHEMA_PATH}")
+        elif args.cmd == "db":
+            upgrade(settings.database_url)
+            print("database is up to date")
+        elif args.cmd == "create-org":
+            upgrade(settings.database_url)
+            print(asyncio.run(_create_org(settings, args)))
+        elif args.cmd == "create-user":
+            upgrade(settings.database_url)
+            print(asyncio.run(_create_user(settings, args)))
+        elif args.cmd == "demo":
+            upgrade(settings.database_url)
+            asyncio.run(_demo(settings, only_if_empty=False))
+        elif args.cmd == "serve":
+            import uvicorn
+            if not settings.production:
+                upgrade(settings.database_url)
+                if settings.demo_on_first_start:
+                    asyncio.run(_demo(settings, only_if_empty=True))
+            print(f"Advocase on http://{args.host}:{args.port}/  (GraphQL at /graphql)", flush=True)
+            uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                        log_level="info", proxy_headers=False)
+    except DomainError as e:
+        print(f"advocase: {e.message}" + (f" ({e.field})" if e.field else ""), file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"advocase: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Per-request GraphQL context: who is asking, the database, and per-request DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from domain.cases import service as cases
+from domain.config import Settings
+from domain.db import Database
+from domain.directory import service as directory
+from domain.directory.models import District, School
+from domain.errors import DomainError, ErrorCode
+from domain.identity import service as identity
+from domain.people import service as people
+from policies import Actor
+
+
+def _loader(fn, org_id: uuid.UUID, default=None) -> DataLoader:
+    async def load(keys: list[uuid.UUID]) -> list[Any]:
+        found = await fn(org_id, list(keys))
+        return [found.get(k, default) for k in keys]
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """One set per request; each batch opens its own short session and stays inside the tenant."""
+
+    def __init__(self, db: Database, org_id: uuid.UUID):
+        self.family = _loader(lambda o, ids: people.families_by_ids(db, o, ids), org_id)
+        self.student = _loader(lambda o, ids: people.students_by_ids(db, o, ids), org_id)
+        self.students_of_family = _loader(lambda o, ids: people.students_by_family(db, o, ids), org_id, [])
+        self.consents_of_family = _loader(lambda o, ids: people.consents_by_family(db, o, ids), org_id, [])
+        self.school = _loader(lambda o, ids: directory.by_ids(db, School, o, ids), org_id)
+        self.district = _loader(lambda o, ids: directory.by_ids(db, District, o, ids), org_id)
+        self.user = _loader(lambda o, ids: identity.users_by_ids(db, o, ids), org_id)
+        self.chapter = _loader(lambda o, ids: identity.chapters_by_ids(db, o, ids), org_id)
+        self.assignees = _loader(lambda o, ids: cases.assignees_by_case(db, o, ids), org_id, [])
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response
+    db: Database
+    settings: Settings
+    request_id: str
+    actor_or_none: Actor | None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        if self.actor_or_none is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+        return self.actor_or_none
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.db, self.actor.organization_id)
+
+    @property
+    def today(self) -> date:
+        return date.today()
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.relay import Node, to_global_id
+from domain.identity.models import Chapter, Organization, User
+
+
+@strawberry.type(name="User", description="A staff account.")
+class UserType(Node):
+    display_name: str
+    email: str
+
+    @classmethod
+    def of(cls, u: User) -> "UserType":
+        return cls(id=to_global_id("User", u.id), display_name=u.display_name, email=u.email)
+
+
+@strawberry.type(name="Chapter")
+class ChapterType(Node):
+    name: str
+
+    @classmethod
+    def of(cls, c: Chapter) -> "ChapterType":
+        return cls(id=to_global_id("Chapter", c.id), name=c.name)
+
+
+@strawberry.type(name="Organization")
+class OrganizationType(Node):
+    name: str
+    slug: str
+
+    @classmethod
+    def of(cls, o: Organization) -> "OrganizationType":
+        return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug)
+
+
+@strawberry.type
+class OrganizationMembership:
+    organization: OrganizationType
+    roles: list[str]
+    chapters: list[ChapterType]
+
+
+@strawberry.type
+class Me:
+    user: UserType
+    organization: OrganizationType = strawberry.field(description="The organization this session acts in.")
+    roles: list[str]
+    permissions: list[str] = strawberry.field(description="resource:action grants in this organization.")
+    chapters: list[ChapterType] = strawberry.field(description="My chapters (my record scope) here.")
+    memberships: list[OrganizationMembership] = strawberry.field(description="Every organization I belong to.")
+    organization_chapters: list[ChapterType] = strawberry.field(
+        description="All chapters of this organization (needs organization:read, else empty).")
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None = strawberry.field(description="Send as `Authorization: Bearer <token>`; also set as a cookie.")
+    expires_at: datetime | None
+    me: Me | None
+    errors: list["UserError"]
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+    errors: list["UserError"]
+
+
+from api.errors import UserError  # noqa: E402  (resolves the forward references above)

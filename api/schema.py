@@ -1,0 +1,107 @@
+"""The GraphQL schema: one Query and one Mutation merged from the capabilities."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import strawberry
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.tools import merge_types
+from graphql import GraphQLError
+
+from api.cases.schema import CasesMutation, CasesQuery
+from api.cases.types import CaseEventType, CaseType
+from api.context import Info
+from api.directory.schema import DirectoryQuery
+from api.directory.types import DistrictType, SchoolType
+from api.errors import QueryError
+from api.identity.schema import IdentityMutation, IdentityQuery
+from api.identity.types import ChapterType, OrganizationType, UserType
+from api.people.schema import PeopleMutation, PeopleQuery
+from api.people.types import ConsentType, FamilyType, StudentType
+from api.relay import Node, from_global_id
+from api.resolve import fetch
+from domain.cases import service as cases
+from domain.directory import service as directory
+from domain.directory.models import District, School
+from domain.identity import service as identity
+from domain.people import service as people
+
+log = logging.getLogger("advocase.graphql")
+
+
+async def _load_node(info: Info, type_name: str, obj_id: uuid.UUID):
+    ctx = info.context
+    actor, db, today = ctx.actor, ctx.db, ctx.today
+    if type_name == "Case":
+        c = await cases.get_case(db, actor, obj_id)
+        return c and CaseType.of(c, actor, today)
+    if type_name == "CaseEvent":
+        e = await cases.get_case_event(db, actor, obj_id)
+        return e and CaseEventType.of(e, actor)
+    if type_name == "Family":
+        f = await people.get_family(db, actor, obj_id)
+        return f and FamilyType.of(f, actor)
+    if type_name == "Student":
+        s = await people.get_student(db, actor, obj_id)
+        return s and StudentType.of(s, actor)
+    if type_name == "Consent":
+        c = await people.get_consent(db, actor, obj_id)
+        return c and ConsentType.of(c, today)
+    if type_name in ("School", "District"):
+        model, convert = (School, SchoolType.of) if type_name == "School" else (District, DistrictType.of)
+        d = await directory.get(db, actor, model, obj_id)
+        return d and convert(d)
+    if type_name in ("Organization", "Chapter", "User"):
+        o = await identity.get_in_org(db, actor, type_name, obj_id)
+        convert = {"Organization": OrganizationType.of, "Chapter": ChapterType.of, "User": UserType.of}[type_name]
+        return o and convert(o)
+    return None
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id; null if unknown or not mine to see.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        async def run():
+            info.context.actor  # anonymous callers get UNAUTHENTICATED
+            type_name, obj_id = from_global_id(id)
+            return await _load_node(info, type_name, obj_id)
+        return await fetch(run)
+
+
+Query = merge_types("Query", (IdentityQuery, NodeQuery, CasesQuery, PeopleQuery, DirectoryQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, CasesMutation, PeopleMutation))
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    # Typed failures and GraphQL's own validation errors reach the client; anything else is masked.
+    original = error.original_error
+    return original is not None and not isinstance(original, QueryError)
+
+
+class MaskUnexpected(MaskErrors):
+    """Unexpected errors reach the client as a generic message with the request id; the log has the trace."""
+
+    def __init__(self):
+        super().__init__(should_mask_error=_should_mask,
+                         error_message="Unexpected error. Quote the request id when reporting it.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        log.error("unexpected error request_id=%s path=%s", request_id, error.path,
+                  exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL", "requestId": request_id}
+        return masked
+
+
+def build_schema() -> strawberry.Schema:
+    extensions = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), MaskUnexpected]
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
+                             types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
+                                    DistrictType, OrganizationType, ChapterType, UserType])
+
+
+schema = build_schema()

@@ -1,0 +1,26 @@
+"""Session tokens on the wire: the HttpOnly cookie and the Bearer header."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.config import Settings
+
+COOKIE = "advocase_session"
+
+
+def token_from(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return request.cookies.get(COOKIE)
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(COOKIE, token, max_age=settings.session_ttl_hours * 3600, httponly=True,
+                        samesite="lax", secure=settings.production, path="/")
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=settings.production)

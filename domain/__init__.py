@@ -1,0 +1,1 @@
+"""What Advocase knows and does: models, services and pure rules. Knows nothing of HTTP or GraphQL."""

@@ -1,0 +1,360 @@
+"""Cases: open, edit, move through the workflow, assign, add to the timeline, list and read."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Text, cast, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import validate as v
+from domain.audit.service import record as audit
+from domain.cases import taxonomy
+from domain.cases.models import PRIORITY_RANK, Case, CaseAssignee, CaseEvent, CaseEventKind, CasePriority
+from domain.cases.workflow import ACTIVE, CaseOutcome, CaseStatus, TransitionError, check_transition, is_reopen
+from domain.db import Database, utcnow
+from domain.directory.models import District, School
+from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
+from domain.identity.models import Chapter, Membership
+from domain.paging import Page, keyset, make_page
+from domain.people.models import Family, Student
+from domain.scope import visible_cases
+from policies import Actor
+
+NOTE_KINDS = {CaseEventKind.NOTE, CaseEventKind.CALL, CaseEventKind.MEETING, CaseEventKind.DOCUMENT}
+MAX_TAGS = 20
+
+
+class CaseOrder(enum.Enum):
+    OPENED_NEWEST = "OPENED_NEWEST"
+    OPENED_OLDEST = "OPENED_OLDEST"
+    UPDATED_NEWEST = "UPDATED_NEWEST"
+    PRIORITY = "PRIORITY"
+
+
+@dataclass
+class CaseFilter:
+    statuses: list[CaseStatus] | None = None
+    categories: list[str] | None = None
+    subcategories: list[str] | None = None
+    school_ids: list[uuid.UUID] | None = None
+    district_ids: list[uuid.UUID] | None = None
+    assignee_ids: list[uuid.UUID] | None = None
+    chapter_ids: list[uuid.UUID] | None = None
+    family_id: uuid.UUID | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+    search: str | None = None
+    overdue: bool | None = None
+    tags: list[str] | None = None
+
+
+def _tags(value: list[str] | None) -> list[str]:
+    tags = sorted({t.strip().lower() for t in (value or []) if t and t.strip()})
+    if len(tags) > MAX_TAGS or any(len(t) > 40 for t in tags):
+        raise invalid(f"At most {MAX_TAGS} tags of at most 40 characters.", "tags")
+    return tags
+
+
+def _category(category: str | None, subcategory: str | None) -> None:
+    if category not in taxonomy.TAXONOMY:
+        raise invalid("Not a known category.", "category")
+    if not taxonomy.belongs(category, subcategory):
+        raise invalid(f"{subcategory} is not a subcategory of {category}.", "subcategory")
+
+
+async def _where(s: AsyncSession, actor: Actor, data: dict[str, Any], family: Family) -> dict[str, Any]:
+    """Student, school, district and chapter, checked to be in the organization and consistent."""
+    out: dict[str, Any] = {}
+    org = actor.organization_id
+    if "student_id" in data:
+        student = await v.in_org(s, Student, data["student_id"], org, "studentId")
+        if student is not None and student.family_id != family.id:
+            raise invalid("This student is not in the case's family.", "studentId")
+        out["student_id"] = data["student_id"]
+    if "school_id" in data:
+        school = await v.in_org(s, School, data["school_id"], org, "schoolId")
+        out["school_id"] = data["school_id"]
+        if school is not None:
+            if data.get("district_id") not in (None, school.district_id):
+                raise invalid("The school is not in this district.", "districtId")
+            out["district_id"] = school.district_id
+    if "district_id" in data and "district_id" not in out:
+        await v.in_org(s, District, data["district_id"], org, "districtId")
+        out["district_id"] = data["district_id"]
+    if "chapter_id" in data:
+        await v.in_org(s, Chapter, data["chapter_id"], org, "chapterId")
+        out["chapter_id"] = data["chapter_id"]
+    return out
+
+
+async def _assignees(s: AsyncSession, actor: Actor, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > 10:
+        raise invalid("At most 10 assignees.", "assigneeIds")
+    if ids:
+        found = set(await s.scalars(select(Membership.user_id).where(
+            Membership.organization_id == actor.organization_id, Membership.active.is_(True),
+            Membership.user_id.in_(ids))))
+        if found != set(ids):
+            raise invalid("Assignees must be active members of your organization.", "assigneeIds")
+    return ids
+
+
+def _event(actor: Actor, case: Case, kind: CaseEventKind, body: str = "", data: dict | None = None,
+           occurred_at: datetime | None = None) -> CaseEvent:
+    return CaseEvent(organization_id=actor.organization_id, case_id=case.id, kind=kind, body=body,
+                     data=data or {}, author_id=actor.user_id, occurred_at=occurred_at or utcnow())
+
+
+async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: date) -> Case:
+    require(actor, "case", "create")
+    _category(data.get("category"), data.get("subcategory"))
+    title = v.text(data.get("title"), "title", required=True)
+    narrative = v.text(data.get("narrative"), "narrative", max_len=20000) or ""
+    priority = CasePriority(data.get("priority") or "NORMAL")
+    opened_on = v.not_future(data.get("opened_on") or today, "openedOn", today)
+    incident_on = v.not_future(data.get("incident_on"), "incidentOn", today)
+    if incident_on and incident_on > opened_on:
+        raise invalid("The incident cannot be after the case was opened.", "incidentOn")
+    async with db.transaction() as s:
+        family = await s.scalar(select(Family).where(
+            Family.id == data["family_id"], Family.organization_id == actor.organization_id))
+        if family is None:
+            raise not_found("family", "familyId")
+        where = await _where(s, actor, {"chapter_id": family.chapter_id, **data}, family)
+        case = Case(
+            organization_id=actor.organization_id, family_id=family.id, category=data["category"],
+            subcategory=data["subcategory"], title=title, narrative=narrative, priority=priority,
+            priority_rank=PRIORITY_RANK[priority], status=CaseStatus.INTAKE, opened_on=opened_on,
+            incident_on=incident_on, next_action_due_on=data.get("next_action_due_on"),
+            tags=_tags(data.get("tags")), created_by_id=actor.user_id, **where,
+        )
+        s.add(case)
+        await s.flush()
+        assignees = await _assignees(s, actor, data.get("assignee_ids") or [actor.user_id])
+        s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in assignees)
+        s.add(_event(actor, case, CaseEventKind.STATUS_CHANGE, "Case opened", {"to": CaseStatus.INTAKE.value}))
+        audit(s, actor, "case.open", entity_type="case", entity_id=case.id)
+    return case
+
+
+async def _case_for_write(s: AsyncSession, actor: Actor, case_id: uuid.UUID, version: int | None) -> Case:
+    case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
+    if case is None:
+        raise not_found("case")
+    if version is not None and case.version != version:
+        raise conflict("case", case.version)
+    return case
+
+
+async def update_case(db: Database, actor: Actor, case_id: uuid.UUID, version: int, data: dict, *,
+                      today: date) -> Case:
+    require(actor, "case", "update")
+    async with db.transaction() as s:
+        case = await _case_for_write(s, actor, case_id, version)
+        if "narrative" in data and not actor.can("family", "identity"):
+            raise DomainError(ErrorCode.FORBIDDEN, "Editing the narrative needs the family identity permission.",
+                              "narrative")
+        if "category" in data or "subcategory" in data:
+            _category(data.get("category", case.category), data.get("subcategory", case.subcategory))
+        family = await s.get(Family, case.family_id)
+        changes: dict[str, Any] = await _where(s, actor, data, family)
+        for key in ("category", "subcategory"):
+            if key in data:
+                changes[key] = data[key]
+        if "title" in data:
+            changes["title"] = v.text(data["title"], "title", required=True)
+        if "narrative" in data:
+            changes["narrative"] = v.text(data["narrative"], "narrative", max_len=20000) or ""
+        if "priority" in data:
+            p = CasePriority(data["priority"])
+            changes.update(priority=p, priority_rank=PRIORITY_RANK[p])
+        if "incident_on" in data:
+            changes["incident_on"] = v.not_future(data["incident_on"], "incidentOn", today)
+        if "next_action_due_on" in data:
+            changes["next_action_due_on"] = data["next_action_due_on"]
+        if "tags" in data:
+            changes["tags"] = _tags(data["tags"])
+        if "outcome_notes" in data:
+            changes["outcome_notes"] = v.text(data["outcome_notes"], "outcomeNotes", max_len=5000)
+        for k, val in changes.items():
+            setattr(case, k, val)
+        case.updated_at = utcnow()
+        await s.flush()
+        audit(s, actor, "case.update", entity_type="case", entity_id=case.id, detail={"fields": sorted(changes)})
+    return case
+
+
+async def transition_case(db: Database, actor: Actor, case_id: uuid.UUID, version: int, to: CaseStatus, *,
+                          outcome: CaseOutcome | None = None, note: str | None = None, today: date) -> Case:
+    require(actor, "case", "transition")
+    note = v.text(note, "note", max_len=5000)
+    async with db.transaction() as s:
+        case = await _case_for_write(s, actor, case_id, version)
+        try:
+            check_transition(case.status, to, outcome)
+        except TransitionError as e:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, str(e), e.field) from None
+        previous = case.status
+        case.status = to
+        if to is CaseStatus.RESOLVED:
+            case.outcome, case.resolved_on = outcome, today
+        elif to is CaseStatus.CLOSED:
+            case.closed_on = today
+        elif is_reopen(previous, to):
+            case.outcome = case.resolved_on = case.closed_on = None
+        case.updated_at = utcnow()
+        await s.flush()
+        data = {"from": previous.value, "to": to.value}
+        if outcome:
+            data["outcome"] = outcome.value
+        label = "Case reopened" if is_reopen(previous, to) else f"Status: {previous.value} → {to.value}"
+        s.add(_event(actor, case, CaseEventKind.STATUS_CHANGE, note or label, data))
+        audit(s, actor, "case.transition", entity_type="case", entity_id=case.id, detail=data)
+    return case
+
+
+async def assign_case(db: Database, actor: Actor, case_id: uuid.UUID, assignee_ids: list[uuid.UUID], *,
+                      version: int | None = None) -> Case:
+    require(actor, "case", "assign")
+    async with db.transaction() as s:
+        case = await _case_for_write(s, actor, case_id, version)
+        ids = await _assignees(s, actor, assignee_ids)
+        await s.execute(delete(CaseAssignee).where(CaseAssignee.case_id == case.id))
+        s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in ids)
+        case.updated_at = utcnow()
+        await s.flush()
+        s.add(_event(actor, case, CaseEventKind.ASSIGNMENT, "Assignees changed",
+                     {"assignees": [str(u) for u in ids]}))
+        audit(s, actor, "case.assign", entity_type="case", entity_id=case.id,
+              detail={"assignees": [str(u) for u in ids]})
+    return case
+
+
+async def add_case_note(db: Database, actor: Actor, case_id: uuid.UUID, *, kind: CaseEventKind, body: str,
+                        occurred_at: datetime | None = None) -> CaseEvent:
+    require(actor, "case", "note")
+    if kind not in NOTE_KINDS:
+        raise invalid("Notes are of kind NOTE, CALL, MEETING or DOCUMENT.", "kind")
+    body = v.text(body, "body", required=True, max_len=20000)
+    if occurred_at is not None and occurred_at > utcnow():
+        raise invalid("This date cannot be in the future.", "occurredAt")
+    async with db.transaction() as s:
+        case = await _case_for_write(s, actor, case_id, None)
+        event = _event(actor, case, kind, body, occurred_at=occurred_at)
+        s.add(event)
+        case.updated_at = utcnow()
+        await s.flush()
+        audit(s, actor, "case.note", entity_type="case", entity_id=case.id, detail={"kind": kind.value})
+    return event
+
+
+# ---------------------------------------------------------------- reads
+
+
+async def get_case(db: Database, actor: Actor, case_id: uuid.UUID) -> Case | None:
+    if not actor.can("case", "read"):
+        return None
+    async with db.transaction() as s:
+        case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
+        if case is not None:
+            audit(s, actor, "case.read", entity_type="case", entity_id=case.id)
+    return case
+
+
+_ORDER = {
+    CaseOrder.OPENED_NEWEST: ([Case.opened_on, Case.id], True),
+    CaseOrder.OPENED_OLDEST: ([Case.opened_on, Case.id], False),
+    CaseOrder.UPDATED_NEWEST: ([Case.updated_at, Case.id], True),
+    CaseOrder.PRIORITY: ([Case.priority_rank, Case.opened_on, Case.id], True),
+}
+
+
+def _filtered(actor: Actor, f: CaseFilter, today: date):
+    q = select(Case).where(visible_cases(actor.case_scope()))
+    if f.statuses:
+        q = q.where(Case.status.in_(f.statuses))
+    if f.categories:
+        q = q.where(Case.category.in_(f.categories))
+    if f.subcategories:
+        q = q.where(Case.subcategory.in_(f.subcategories))
+    if f.school_ids:
+        q = q.where(Case.school_id.in_(f.school_ids))
+    if f.district_ids:
+        q = q.where(Case.district_id.in_(f.district_ids))
+    if f.chapter_ids:
+        q = q.where(Case.chapter_id.in_(f.chapter_ids))
+    if f.family_id:
+        q = q.where(Case.family_id == f.family_id)
+    if f.assignee_ids:
+        q = q.where(Case.id.in_(select(CaseAssignee.case_id).where(
+            CaseAssignee.organization_id == actor.organization_id, CaseAssignee.user_id.in_(f.assignee_ids))))
+    if f.opened_from:
+        q = q.where(Case.opened_on >= f.opened_from)
+    if f.opened_to:
+        q = q.where(Case.opened_on <= f.opened_to)
+    if f.tags:
+        # JSON arrays differ by backend; tags are few per case, so match on the serialized list.
+        for tag in _tags(f.tags):
+            q = q.where(func.lower(cast(Case.tags, Text)).like(f'%"{tag}"%'))
+    if f.search:
+        term = v.text(f.search, "search", max_len=200)
+        if term:
+            like = f"%{term.lower()}%"
+            fields = [func.lower(Case.title).like(like)]
+            if actor.can("family", "identity"):
+                fields.append(func.lower(Case.narrative).like(like))
+            q = q.where(or_(*fields))
+    if f.overdue is not None:
+        overdue = (Case.next_action_due_on < today) & Case.status.in_(ACTIVE)
+        q = q.where(overdue if f.overdue else ~overdue | Case.next_action_due_on.is_(None))
+    return q
+
+
+async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOrder = CaseOrder.OPENED_NEWEST,
+                     first: int | None = None, after: str | None = None, with_total: bool = False,
+                     today: date) -> Page[Case]:
+    require(actor, "case", "read")
+    base = _filtered(actor, f, today)
+    columns, desc = _ORDER[order]
+    q, size = keyset(base, columns, desc, first, after)
+    async with db.transaction() as s:
+        rows = list(await s.scalars(q))
+        total = await s.scalar(select(func.count()).select_from(base.subquery())) if with_total else None
+        audit(s, actor, "case.list", entity_type="case", detail={"count": min(len(rows), size)})
+    attrs = [c.key for c in columns]
+    return make_page(rows, lambda c: tuple(getattr(c, a) for a in attrs), size, total)
+
+
+async def case_timeline(db: Database, actor: Actor, case_id: uuid.UUID, *, first: int | None,
+                        after: str | None) -> Page[CaseEvent]:
+    """Timeline of a case the actor already read (the parent resolver checked visibility)."""
+    q = select(CaseEvent).where(CaseEvent.organization_id == actor.organization_id, CaseEvent.case_id == case_id)
+    q, size = keyset(q, [CaseEvent.occurred_at, CaseEvent.id], True, first, after)
+    async with db.reader() as s:
+        rows = list(await s.scalars(q))
+    return make_page(rows, lambda e: (e.occurred_at, e.id), size)
+
+
+async def assignees_by_case(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    async with db.reader() as s:
+        rows = await s.execute(select(CaseAssignee.case_id, CaseAssignee.user_id).where(
+            CaseAssignee.organization_id == org_id, CaseAssignee.case_id.in_(ids))
+            .order_by(CaseAssignee.assigned_at, CaseAssignee.user_id))
+        out: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+        for case_id, user_id in rows:
+            out[case_id].append(user_id)
+        return out
+
+
+async def get_case_event(db: Database, actor: Actor, event_id: uuid.UUID) -> CaseEvent | None:
+    if not actor.can("case", "read"):
+        return None
+    async with db.reader() as s:
+        return await s.scalar(select(CaseEvent).join(Case, Case.id == CaseEvent.case_id).where(
+            CaseEvent.id == event_id, visible_cases(actor.case_scope())))

@@ -1,0 +1,46 @@
+"""Expected failures, with a stable code. The API maps them to its one typed error shape."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(enum.Enum):
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    CONFLICT = "CONFLICT"
+    CONSENT_REQUIRED = "CONSENT_REQUIRED"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    RATE_LIMITED = "RATE_LIMITED"
+
+
+class DomainError(Exception):
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def not_found(what: str = "record", field: str | None = "id") -> DomainError:
+    # The same answer for unknown, forbidden and other-organization ids.
+    return DomainError(ErrorCode.NOT_FOUND, f"No such {what}.", field)
+
+
+def invalid(message: str, field: str | None) -> DomainError:
+    return DomainError(ErrorCode.VALIDATION, message, field)
+
+
+def conflict(what: str, current_version: int) -> DomainError:
+    return DomainError(
+        ErrorCode.CONFLICT,
+        f"This {what} was changed by someone else (now at version {current_version}). Reload and try again.",
+        "version",
+    )
+
+
+def require(actor, resource: str, action: str) -> None:
+    if not actor.can(resource, action):
+        raise DomainError(ErrorCode.FORBIDDEN, f"You do not have permission to {action} {resource} records.")

@@ -1,0 +1,102 @@
+"""Tenants, staff accounts, memberships, sessions and the casbin policy rows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db import Base, UTCDateTime
+from domain.types import created_at, org_fk, pk
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[uuid.UUID] = pk()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    slug: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    # Bumped whenever a policy row changes: every worker reloads the org's enforcer when it moves.
+    policy_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    suppression_threshold: Mapped[int] = mapped_column(Integer, nullable=False, default=10)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Chapter(Base):
+    __tablename__ = "chapters"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    created_at: Mapped[datetime] = created_at()
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = pk()
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    preferred_language: Mapped[str] = mapped_column(String(12), nullable=False, default="en")
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = created_at()
+
+
+class Membership(Base):
+    """A user's place in an organization. Roles are casbin grouping rows; chapters are below."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organization_id", "user_id"), Index("ix_memberships_user", "user_id"))
+
+    id: Mapped[uuid.UUID] = pk()
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = created_at()
+
+
+class MembershipChapter(Base):
+    """The chapters a member works in (their record scope)."""
+
+    __tablename__ = "membership_chapters"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    chapter_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("chapters.id", ondelete="CASCADE"), primary_key=True)
+
+
+class PolicyRule(Base):
+    """casbin rows (p = role grants, g = user role assignments), domain = organization id."""
+
+    __tablename__ = "policy_rules"
+    __table_args__ = (Index("ix_policy_rules_org", "organization_id", "ptype"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    ptype: Mapped[str] = mapped_column(String(2), nullable=False)
+    v0: Mapped[str] = mapped_column(String(200), nullable=False)
+    v1: Mapped[str] = mapped_column(String(200), nullable=False)
+    v2: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    v3: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+class Session(Base):
+    """A login. The token is never stored; only its SHA-256 digest."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_user", "user_id"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    created_at: Mapped[datetime] = created_at()
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,286 @@
+"""Organizations, staff accounts, login sessions and turning a session into an Actor."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.service import record as audit
+from domain.db import Database, utcnow
+from domain.errors import DomainError, ErrorCode, invalid
+from domain.identity.models import Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, User
+from policies import Actor
+from policies.enforcer import (
+    PolicyCache, build_enforcer, default_grants, permissions_of, roles_of, user_subject,
+)
+from policies.permissions import ROLES
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+_DUMMY_HASH = _hasher.hash("not a real password")
+_policy_cache = PolicyCache()
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise invalid("Enter a valid email address.", "email")
+    return email
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "org"
+
+
+# ---------------------------------------------------------------- organizations and users
+
+
+async def create_organization(
+    session: AsyncSession, *, name: str, chapters: list[str] = (), admin_email: str,
+    admin_password: str, admin_name: str | None = None,
+) -> tuple[Organization, User]:
+    """A new tenant with its default policy copied in and a first admin."""
+    name = (name or "").strip()
+    if not name:
+        raise invalid("The organization needs a name.", "name")
+    slug = slugify(name)
+    taken = await session.scalar(select(func.count()).where(Organization.slug.like(f"{slug}%")))
+    org = Organization(id=uuid.uuid4(), name=name, slug=slug if not taken else f"{slug}-{taken + 1}")
+    session.add(org)
+    await session.flush()
+    for ch in chapters:
+        session.add(Chapter(organization_id=org.id, name=ch))
+    for role, resource, action in default_grants():
+        session.add(PolicyRule(organization_id=org.id, ptype="p", v0=role, v1=str(org.id), v2=resource, v3=action))
+    admin = await create_user(
+        session, organization_id=org.id, email=admin_email, password=admin_password,
+        display_name=admin_name or admin_email.split("@")[0], roles=["admin"],
+    )
+    audit(session, None, "organization.create", entity_type="organization", entity_id=org.id,
+          organization_id=org.id, detail={"name": name})
+    return org, admin
+
+
+async def create_user(
+    session: AsyncSession, *, organization_id: uuid.UUID, email: str, password: str | None,
+    display_name: str, roles: list[str], chapter_ids: list[uuid.UUID] = (), preferred_language: str = "en",
+) -> User:
+    email = normalize_email(email)
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise invalid(f"Passwords need at least {MIN_PASSWORD} characters.", "password")
+    unknown = [r for r in roles if r not in await role_names(session, organization_id)]
+    if unknown:
+        raise invalid(f"Unknown role: {', '.join(unknown)}.", "role")
+    user = await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, display_name=display_name.strip() or email,
+                    password_hash=hash_password(password) if password else None,
+                    preferred_language=preferred_language)
+        session.add(user)
+        await session.flush()
+    elif await session.scalar(select(Membership.id).where(
+            Membership.user_id == user.id, Membership.organization_id == organization_id)):
+        raise DomainError(ErrorCode.CONFLICT, f"{email} is already a member of this organization.", "email")
+    session.add(Membership(organization_id=organization_id, user_id=user.id))
+    for ch in chapter_ids:
+        session.add(MembershipChapter(organization_id=organization_id, user_id=user.id, chapter_id=ch))
+    for role in roles:
+        session.add(PolicyRule(organization_id=organization_id, ptype="g", v0=user_subject(user.id),
+                               v1=role, v2=str(organization_id), v3=""))
+    await bump_policy_version(session, organization_id)
+    audit(session, None, "user.create", entity_type="user", entity_id=user.id, organization_id=organization_id,
+          detail={"email": email, "roles": list(roles)})
+    return user
+
+
+async def role_names(session: AsyncSession, organization_id: uuid.UUID) -> set[str]:
+    rows = await session.scalars(select(PolicyRule.v0).where(
+        PolicyRule.organization_id == organization_id, PolicyRule.ptype == "p").distinct())
+    return set(rows) | set(ROLES)
+
+
+async def bump_policy_version(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    await session.execute(update(Organization).where(Organization.id == organization_id)
+                          .values(policy_version=Organization.policy_version + 1))
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@dataclass
+class LoginResult:
+    token: str
+    user: User
+    organization_id: uuid.UUID
+    expires_at: object
+
+
+async def login(
+    db: Database, *, email: str, password: str, organization_id: uuid.UUID | None = None,
+    ttl: timedelta, request_id: str | None = None,
+) -> LoginResult:
+    failure = DomainError(ErrorCode.UNAUTHENTICATED, "Email or password is incorrect.", "password")
+    email_n = (email or "").strip().lower()
+    async with db.transaction() as s:
+        user = await s.scalar(select(User).where(User.email == email_n))
+        ok = verify_password(user.password_hash if user else None, password or "")
+        membership = None
+        if user is not None and ok and user.active:
+            q = select(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
+            if organization_id is not None:
+                q = q.where(Membership.organization_id == organization_id)
+            membership = (await s.scalars(q.order_by(Membership.created_at, Membership.id).limit(1))).first()
+        if membership is None:
+            orgs = [] if user is None else list(await s.scalars(
+                select(Membership.organization_id).where(Membership.user_id == user.id)))
+            for org_id in orgs or [None]:
+                audit(s, None, "login.failure", entity_type="user", entity_id=user.id if user else None,
+                      organization_id=org_id, user_id=user.id if user else None, request_id=request_id,
+                      detail={"email": email_n[:254]})
+    if membership is None:
+        # The failure rows above are committed; no session was created.
+        raise failure
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    async with db.transaction() as s:
+        sess = Session(token_hash=token_digest(token), user_id=user.id, organization_id=membership.organization_id,
+                       last_seen_at=now, expires_at=now + ttl)
+        s.add(sess)
+        audit(s, None, "login.success", entity_type="user", entity_id=user.id,
+              organization_id=membership.organization_id, user_id=user.id, request_id=request_id)
+    return LoginResult(token=token, user=user, organization_id=membership.organization_id,
+                       expires_at=sess.expires_at)
+
+
+async def logout(db: Database, actor: Actor, *, all_sessions: bool = False) -> None:
+    async with db.transaction() as s:
+        q = update(Session).where(Session.user_id == actor.user_id, Session.revoked_at.is_(None))
+        if not all_sessions:
+            q = q.where(Session.id == actor.session_id)
+        await s.execute(q.values(revoked_at=utcnow()))
+        audit(s, actor, "logout", entity_type="user", entity_id=actor.user_id, detail={"all": all_sessions})
+
+
+async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id: str | None = None) -> Actor | None:
+    """The actor behind a session token, or None if the session is unknown, revoked, idle or expired."""
+    if not token or len(token) > 200:
+        return None
+    now = utcnow()
+    async with db.reader() as s:
+        row = (await s.execute(
+            select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
+                   Organization.policy_version)
+            .join(User, User.id == Session.user_id)
+            .join(Membership, (Membership.user_id == Session.user_id)
+                  & (Membership.organization_id == Session.organization_id))
+            .join(Organization, Organization.id == Session.organization_id)
+            .where(Session.token_hash == token_digest(token), Session.revoked_at.is_(None),
+                   Session.expires_at > now, Session.last_seen_at > now - idle,
+                   User.active.is_(True), Membership.active.is_(True))
+        )).first()
+        if row is None:
+            return None
+        session_id, user_id, org_id, last_seen, version = row
+        enforcer = _policy_cache.get(org_id, version)
+        if enforcer is None:
+            rules = (await s.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
+                                            PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
+            enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
+            _policy_cache.put(org_id, version, enforcer)
+        chapters = frozenset(await s.scalars(select(MembershipChapter.chapter_id).where(
+            MembershipChapter.organization_id == org_id, MembershipChapter.user_id == user_id)))
+    if now - last_seen > timedelta(minutes=1):
+        async with db.transaction() as s:
+            await s.execute(update(Session).where(Session.id == session_id).values(last_seen_at=now))
+    domain = str(org_id)
+    return Actor(user_id=user_id, organization_id=org_id, roles=roles_of(enforcer, user_id, domain),
+                 chapter_ids=chapters, permissions=permissions_of(enforcer, user_id, domain),
+                 session_id=session_id, request_id=request_id)
+
+
+# ---------------------------------------------------------------- me
+
+
+@dataclass
+class MembershipView:
+    organization: Organization
+    roles: list[str]
+    chapters: list[Chapter]
+
+
+async def my_memberships(db: Database, actor: Actor) -> tuple[User, list[MembershipView]]:
+    async with db.reader() as s:
+        user = await s.get(User, actor.user_id)
+        orgs = list(await s.scalars(
+            select(Organization).join(Membership, Membership.organization_id == Organization.id)
+            .where(Membership.user_id == actor.user_id, Membership.active.is_(True)).order_by(Organization.name)))
+        org_ids = [o.id for o in orgs]
+        roles = (await s.execute(select(PolicyRule.v2, PolicyRule.v1).where(
+            PolicyRule.ptype == "g", PolicyRule.v0 == user_subject(actor.user_id),
+            PolicyRule.organization_id.in_(org_ids)))).all()
+        chapters = (await s.execute(select(MembershipChapter.organization_id, Chapter).join(
+            Chapter, Chapter.id == MembershipChapter.chapter_id).where(
+            MembershipChapter.user_id == actor.user_id).order_by(Chapter.name))).all()
+    views = [MembershipView(
+        organization=o,
+        roles=sorted(r for dom, r in roles if dom == str(o.id)),
+        chapters=[c for oid, c in chapters if oid == o.id]) for o in orgs]
+    return user, views
+
+
+async def organization_chapters(db: Database, actor: Actor) -> list[Chapter]:
+    async with db.reader() as s:
+        return list(await s.scalars(select(Chapter).where(
+            Chapter.organization_id == actor.organization_id).order_by(Chapter.name)))
+
+
+async def users_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
+    """Staff of the organization (only members are returned, so no other tenant's user leaks)."""
+    async with db.reader() as s:
+        rows = await s.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.organization_id == org_id, User.id.in_(ids)))
+        return {r.id: r for r in rows}
+
+
+async def chapters_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Chapter]:
+    async with db.reader() as s:
+        rows = await s.scalars(select(Chapter).where(Chapter.organization_id == org_id, Chapter.id.in_(ids)))
+        return {r.id: r for r in rows}
+
+
+async def get_in_org(db: Database, actor: Actor, kind: str, obj_id: uuid.UUID):
+    """Organization (only my own), Chapter or User (a member of my organization), needing organization:read."""
+    if not actor.can("organization", "read"):
+        return None
+    if kind == "Organization":
+        if obj_id != actor.organization_id:
+            return None
+        async with db.reader() as s:
+            return await s.get(Organization, obj_id)
+    loader = {"Chapter": chapters_by_ids, "User": users_by_ids}[kind]
+    return (await loader(db, actor.organization_id, [obj_id])).get(obj_id)
