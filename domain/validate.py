@@ -21,6 +21,8 @@ def text(value: str | None, field: str, *, required: bool = False, max_len: int 
             raise invalid("This field is required.", field)
         return None
     value = value.strip()
+    if "\x00" in value:
+        raise invalid("Text cannot contain NUL characters.", field)
     if required and not value:
         raise invalid("This field is required.", field)
     if len(value) > max_len:

@@ -8,6 +8,10 @@ Tests isolate themselves by tenant: each one creates its own organizations.
 from __future__ import annotations
 
 import os
+
+# Cheaper argon2id for the many test logins (same algorithm, lower cost); set before domain imports.
+os.environ.setdefault("ADVOCASE_ARGON2_TIME_COST", "1")
+os.environ.setdefault("ADVOCASE_ARGON2_MEMORY_KIB", "8192")
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta

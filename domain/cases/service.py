@@ -126,7 +126,7 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
             Family.id == data["family_id"], Family.organization_id == actor.organization_id))
         if family is None:
             raise not_found("family", "familyId")
-        where = await _where(s, actor, {"chapter_id": family.chapter_id, **data}, family)
+        where = await _where(s, actor, {**data, "chapter_id": data.get("chapter_id") or family.chapter_id}, family)
         case = Case(
             organization_id=actor.organization_id, family_id=family.id, category=data["category"],
             subcategory=data["subcategory"], title=title, narrative=narrative, priority=priority,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import uuid
@@ -24,7 +25,11 @@ from policies.enforcer import (
 )
 from policies.permissions import ROLES
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# argon2id; cost from the environment (defaults: the library's recommended parameters, RFC 9106 low-memory).
+_hasher = PasswordHasher(
+    time_cost=int(os.environ.get("ADVOCASE_ARGON2_TIME_COST", "3")),
+    memory_cost=int(os.environ.get("ADVOCASE_ARGON2_MEMORY_KIB", "65536")),
+)
 _DUMMY_HASH = _hasher.hash("not a real password")
 _policy_cache = PolicyCache()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
