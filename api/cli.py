@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("export-schema", help=f"write the GraphQL SDL to {SCHEMA_PATH.name}")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     try:
         settings = _settings() if args.cmd != "export-schema" else None
