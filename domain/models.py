@@ -3,11 +3,14 @@
 from domain.audit.models import AuditEvent
 from domain.cases.models import Case, CaseAssignee, CaseEvent
 from domain.db import Base
-from domain.directory.models import District, School
+from domain.directory.models import District, DistrictContact, School
+from domain.escalations.models import CaseDeadline, DistrictClosure, Escalation, EscalationLevel
 from domain.identity.models import Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, User
+from domain.outbox.models import OutboxMessage
 from domain.people.models import Consent, Family, Student
 
 __all__ = [
-    "AuditEvent", "Base", "Case", "CaseAssignee", "CaseEvent", "Chapter", "Consent", "District", "Family",
-    "Membership", "MembershipChapter", "Organization", "PolicyRule", "School", "Session", "Student", "User",
+    "AuditEvent", "Base", "Case", "CaseAssignee", "CaseDeadline", "CaseEvent", "Chapter", "Consent", "District",
+    "DistrictClosure", "DistrictContact", "Escalation", "EscalationLevel", "Family", "Membership",
+    "MembershipChapter", "Organization", "OutboxMessage", "PolicyRule", "School", "Session", "Student", "User",
 ]

@@ -21,6 +21,9 @@ class Organization(Base):
     # Bumped whenever a policy row changes: every worker reloads the org's enforcer when it moves.
     policy_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     suppression_threshold: Mapped[int] = mapped_column(Integer, nullable=False, default=10)
+    # statutory timelines: FEDERAL_IDEA or a state profile (domain/escalations/deadlines.py)
+    deadline_profile: Mapped[str] = mapped_column(String(40), nullable=False, default="FEDERAL_IDEA",
+                                                  server_default="FEDERAL_IDEA")
     created_at: Mapped[datetime] = created_at()
 
 
