@@ -29,8 +29,14 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("family", "update", "Edit families and students"),
     Permission("consent", "record", "Record a family's consent"),
     Permission("consent", "revoke", "Revoke a family's consent"),
-    Permission("directory", "read", "See districts and schools"),
+    Permission("directory", "read", "See districts, schools, district contacts and calendars"),
+    Permission("directory", "manage", "Create, edit and import districts, schools, contacts and calendars"),
+    Permission("escalation", "read", "See escalations of the cases one can see"),
+    Permission("escalation", "send", "Escalate a case to a district contact"),
+    Permission("escalation", "update", "Acknowledge, record responses to and close escalations"),
+    Permission("escalation", "report", "See district responsiveness (aggregates, no family data)"),
     Permission("organization", "read", "See the organization's chapters and staff"),
+    Permission("organization", "configure", "Configure the escalation ladder and deadline rules"),
 )
 
 KNOWN = frozenset((p.resource, p.action) for p in PERMISSIONS)

@@ -27,6 +27,10 @@ class EscalationStatus(enum.Enum):
     CLOSED = "CLOSED"
 
 
+# The ladder every new organization starts with: (level, name, response window in school days).
+DEFAULT_LADDER = ((1, "School", 5), (2, "District office", 10), (3, "State agency", 30), (4, "Federal office", 30))
+
+
 class EscalationLevel(Base):
     """A rung of an organization's ladder: 1 School, 2 District office, 3 State agency, 4 Federal office."""
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.service import record as audit
 from domain.db import Database, utcnow
 from domain.errors import DomainError, ErrorCode, invalid
+from domain.escalations.models import DEFAULT_LADDER, EscalationLevel
 from domain.identity.models import Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, User
 from policies import Actor
 from policies.enforcer import (
@@ -82,6 +83,9 @@ async def create_organization(
         session.add(Chapter(organization_id=org.id, name=ch))
     for role, resource, action in default_grants():
         session.add(PolicyRule(organization_id=org.id, ptype="p", v0=role, v1=str(org.id), v2=resource, v3=action))
+    for level, level_name, days in DEFAULT_LADDER:
+        session.add(EscalationLevel(organization_id=org.id, level=level, name=level_name,
+                                    response_window_school_days=days))
     admin = await create_user(
         session, organization_id=org.id, email=admin_email, password=admin_password,
         display_name=admin_name or admin_email.split("@")[0], roles=["admin"],

@@ -4,6 +4,8 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 07:32:08.349390
 """
+import uuid
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -155,8 +157,8 @@ def upgrade() -> None:
 
 
 
-    # Existing organizations get the default ladder.
-    orgs = sa.table("organizations", sa.column("id", sa.Uuid()))
+    # Existing organizations get the default ladder and the grants for the new permissions.
+    orgs = sa.table("organizations", sa.column("id", sa.Uuid()), sa.column("policy_version", sa.Integer()))
     ids = [row[0] for row in op.get_bind().execute(sa.select(orgs.c.id))]
     op.bulk_insert(levels, [
         {"organization_id": org_id, "level": level, "name": name, "response_window_school_days": days}
@@ -164,6 +166,26 @@ def upgrade() -> None:
         for level, name, days in ((1, "School", 5), (2, "District office", 10), (3, "State agency", 30),
                                   (4, "Federal office", 30))
     ])
+    rules = sa.table("policy_rules", sa.column("id", sa.Uuid()), sa.column("organization_id", sa.Uuid()),
+                     sa.column("ptype", sa.String()), sa.column("v0", sa.String()), sa.column("v1", sa.String()),
+                     sa.column("v2", sa.String()), sa.column("v3", sa.String()))
+    op.bulk_insert(rules, [
+        {"id": uuid.uuid4(), "organization_id": org_id, "ptype": "p", "v0": role, "v1": str(org_id),
+         "v2": resource, "v3": action}
+        for org_id in ids for role, resource, action in NEW_GRANTS
+    ])
+    op.execute(orgs.update().values(policy_version=orgs.c.policy_version + 1))
+
+
+NEW_GRANTS = (
+    ("admin", "directory", "manage"), ("admin", "escalation", "read"), ("admin", "escalation", "send"),
+    ("admin", "escalation", "update"), ("admin", "escalation", "report"), ("admin", "organization", "configure"),
+    ("advocate", "directory", "manage"), ("advocate", "escalation", "read"), ("advocate", "escalation", "send"),
+    ("advocate", "escalation", "update"), ("advocate", "escalation", "report"),
+    ("campaign_lead", "escalation", "report"),
+    ("viewer", "escalation", "read"), ("viewer", "escalation", "report"),
+)
+
 
 def downgrade() -> None:
     with op.batch_alter_table('organizations', schema=None) as batch_op:

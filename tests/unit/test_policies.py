@@ -27,7 +27,9 @@ def test_roles():
     assert admin == set(KNOWN)
     assert ("case", "read_all") not in advocate and ("family", "identity") in advocate
     assert not any(res in ("case", "family", "consent") for res, _ in lead)  # no family identity, no records
-    assert ("family", "identity") not in viewer and all(act == "read" for _, act in viewer)
+    assert ("family", "identity") not in viewer and all(act in ("read", "report") for _, act in viewer)
+    assert ("escalation", "report") in lead and ("escalation", "read") not in lead
+    assert ("organization", "configure") not in advocate
 
 
 def test_deny_by_default_and_no_cross_domain_grants():
