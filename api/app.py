@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -78,6 +79,26 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def _start_outbox_worker(db: Database, settings: Settings):
+    """The embedded default sends its own mail: a background task (see Settings.run_inprocess_worker)."""
+    if not settings.run_inprocess_worker:
+        return None
+    from domain.outbox.worker import run_worker
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop), name="advocase-outbox-worker")
+    return stop, task, settings.mail.timeout_seconds
+
+
+async def _stop_outbox_worker(stop: asyncio.Event, task: asyncio.Task, timeout: float) -> None:
+    stop.set()  # a send in progress finishes (at most the SMTP timeout); anything else is picked up later
+    try:
+        await asyncio.wait_for(task, timeout=timeout + 5)
+    except TimeoutError:
+        log.warning("outbox worker did not stop in time; its claim will expire and be retried")
+    except Exception:
+        log.exception("outbox worker failed")
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.validate()
@@ -87,9 +108,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: Starlette):
         app.state.db = db or Database(settings.database_url)
         app.state.settings = settings
+        outbox = _start_outbox_worker(app.state.db, settings)
         try:
             yield
         finally:
+            if outbox:
+                await _stop_outbox_worker(*outbox)
             if owned:
                 await app.state.db.dispose()
 

@@ -89,6 +89,52 @@ async def _create_user(settings: Settings, args) -> uuid.UUID:
         await db.dispose()
 
 
+async def _worker(settings: Settings, *, once: bool) -> int:
+    """Send the outbox: what is due now (`once`), or until Ctrl-C / SIGTERM."""
+    import signal
+
+    from domain.db import Database
+    from domain.outbox.worker import deliver_all_due, outbox_counts, run_worker
+    if not settings.mail.configured:
+        print("advocase: SMTP is not configured (set ADVOCASE_SMTP_HOST); mail stays in the outbox, unsent",
+              file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        if once:
+            sent = await deliver_all_due(db, settings.mail)
+            counts = await outbox_counts(db)
+            print(f"sent {sent}; unsent {counts['PENDING'] + counts['SENDING']}, failed {counts['FAILED']}")
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(db, settings.mail, stop_event=stop)
+        return 0
+    finally:
+        await db.dispose()
+
+
+async def _import_directory(settings: Settings, args):
+    from domain.db import Database
+    from domain.directory.service import import_directory_for_organization
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"cannot read {args.file}: {e}") from None
+    try:
+        org_id = uuid.UUID(args.org)
+    except ValueError:
+        raise DomainError(ErrorCode.VALIDATION, "Not an organization id.", "org") from None
+    db = Database(settings.database_url)
+    try:
+        return await import_directory_for_organization(db, org_id, text, skip_invalid=args.skip_invalid,
+                                                       default_state=args.state)
+    finally:
+        await db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="advocase", description="Advocase: case management for parent organizing.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -110,8 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     cu.add_argument("--password")
     cu.add_argument("--name")
     cu.add_argument("--chapter", action="append", help="a chapter name of the org (repeatable)")
+    im = sub.add_parser("import-directory", help="import districts, schools and contacts from a CSV file")
+    im.add_argument("file", help="CSV: district,school,school_level,contact_name,title,office,email,phone,"
+                                 "issue_areas,ladder_level[,state]")
+    im.add_argument("--org", required=True, help="organization id")
+    im.add_argument("--skip-invalid", action="store_true",
+                    help="import the valid rows even if some are invalid (default: any invalid row stops all)")
+    im.add_argument("--state", help="two-letter state of new districts whose rows give none")
     sub.add_parser("demo", help="load the demo organizations, users and cases")
     sub.add_parser("export-schema", help=f"write the GraphQL SDL to {SCHEMA_PATH.name}")
+    wk = sub.add_parser("worker", help="send queued mail (the outbox) through SMTP until interrupted")
+    wk.add_argument("--once", action="store_true", help="send what is due now, then exit")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -135,9 +190,20 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "create-user":
             upgrade(settings.database_url)
             print(asyncio.run(_create_user(settings, args)))
+        elif args.cmd == "import-directory":
+            upgrade(settings.database_url)
+            report = asyncio.run(_import_directory(settings, args))
+            for err in report.errors:
+                print(err, file=sys.stderr)
+            if not report.imported:
+                print(f"advocase: {len(report.errors)} invalid row(s); nothing was imported", file=sys.stderr)
+                return 1
+            print(f"imported {report.rows_imported} row(s) ({len(report.errors)} skipped): {report.summary()}")
         elif args.cmd == "demo":
             upgrade(settings.database_url)
             asyncio.run(_demo(settings, only_if_empty=False))
+        elif args.cmd == "worker":
+            return asyncio.run(_worker(settings, once=args.once))
         elif args.cmd == "serve":
             import uvicorn
             if not settings.production:

@@ -17,8 +17,10 @@ from domain.cases import service as cases
 from domain.config import Settings
 from domain.db import Database
 from domain.directory import service as directory
-from domain.directory.models import District, School
+from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode
+from domain.escalations import milestones
+from domain.escalations import service as escalations
 from domain.identity import service as identity
 from domain.people import service as people
 from policies import Actor
@@ -41,9 +43,19 @@ class Loaders:
         self.consents_of_family = _loader(lambda o, ids: people.consents_by_family(db, o, ids), org_id, [])
         self.school = _loader(lambda o, ids: directory.by_ids(db, School, o, ids), org_id)
         self.district = _loader(lambda o, ids: directory.by_ids(db, District, o, ids), org_id)
+        self.contact = _loader(lambda o, ids: directory.by_ids(db, DistrictContact, o, ids), org_id)
+        self.schools_of_district = _loader(lambda o, ids: directory.schools_by_district(db, o, ids), org_id, [])
+        self.contacts_of_district = _loader(lambda o, ids: directory.contacts_by_district(db, o, ids), org_id, [])
+        self.closures_of_district = _loader(lambda o, ids: directory.closures_by_district(db, o, ids), org_id, [])
         self.user = _loader(lambda o, ids: identity.users_by_ids(db, o, ids), org_id)
         self.chapter = _loader(lambda o, ids: identity.chapters_by_ids(db, o, ids), org_id)
         self.assignees = _loader(lambda o, ids: cases.assignees_by_case(db, o, ids), org_id, [])
+        # under records already reached through the caller's scope (escalations, deadlines):
+        self.case = _loader(lambda o, ids: cases.cases_by_ids(db, o, ids), org_id)
+        self.escalation = _loader(lambda o, ids: escalations.escalations_by_ids(db, o, ids), org_id)
+        self.escalations_of_case = _loader(lambda o, ids: escalations.escalations_by_case(db, o, ids), org_id, [])
+        self.escalation_mail = _loader(lambda o, ids: escalations.mail_by_escalation(db, o, ids), org_id, [])
+        self.deadlines_of_case = _loader(lambda o, ids: milestones.deadlines_by_case(db, o, ids), org_id, [])
 
 
 @dataclass

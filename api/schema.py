@@ -13,9 +13,11 @@ from graphql import GraphQLError
 from api.cases.schema import CasesMutation, CasesQuery
 from api.cases.types import CaseEventType, CaseType
 from api.context import Info
-from api.directory.schema import DirectoryQuery
-from api.directory.types import DistrictType, SchoolType
+from api.directory.schema import DirectoryMutation, DirectoryQuery
+from api.directory.types import DistrictClosureType, DistrictContactType, DistrictType, SchoolType
 from api.errors import QueryError
+from api.escalations.schema import EscalationsMutation, EscalationsQuery
+from api.escalations.types import CaseDeadlineType, EscalationType
 from api.identity.schema import IdentityMutation, IdentityQuery
 from api.identity.types import ChapterType, OrganizationType, UserType
 from api.people.schema import PeopleMutation, PeopleQuery
@@ -24,7 +26,10 @@ from api.relay import Node, from_global_id
 from api.resolve import fetch
 from domain.cases import service as cases
 from domain.directory import service as directory
-from domain.directory.models import District, School
+from domain.directory.models import District, DistrictContact, School
+from domain.escalations import milestones
+from domain.escalations import service as escalations
+from domain.escalations.models import DistrictClosure
 from domain.identity import service as identity
 from domain.people import service as people
 
@@ -40,6 +45,12 @@ async def _load_node(info: Info, type_name: str, obj_id: uuid.UUID):
     if type_name == "CaseEvent":
         e = await cases.get_case_event(db, actor, obj_id)
         return e and CaseEventType.of(e, actor)
+    if type_name == "Escalation":
+        e = await escalations.get_escalation(db, actor, obj_id)
+        return e and EscalationType.of(e, actor, today)
+    if type_name == "CaseDeadline":
+        d = await milestones.get_deadline(db, actor, obj_id)
+        return d and CaseDeadlineType.of(d, today)
     if type_name == "Family":
         f = await people.get_family(db, actor, obj_id)
         return f and FamilyType.of(f, actor)
@@ -49,8 +60,10 @@ async def _load_node(info: Info, type_name: str, obj_id: uuid.UUID):
     if type_name == "Consent":
         c = await people.get_consent(db, actor, obj_id)
         return c and ConsentType.of(c, today)
-    if type_name in ("School", "District"):
-        model, convert = (School, SchoolType.of) if type_name == "School" else (District, DistrictType.of)
+    if type_name in ("School", "District", "DistrictContact", "DistrictClosure"):
+        model, convert = {"School": (School, SchoolType.of), "District": (District, DistrictType.of),
+                          "DistrictContact": (DistrictContact, DistrictContactType.of),
+                          "DistrictClosure": (DistrictClosure, DistrictClosureType.of)}[type_name]
         d = await directory.get(db, actor, model, obj_id)
         return d and convert(d)
     if type_name in ("Organization", "Chapter", "User"):
@@ -71,8 +84,10 @@ class NodeQuery:
         return await fetch(run)
 
 
-Query = merge_types("Query", (IdentityQuery, NodeQuery, CasesQuery, PeopleQuery, DirectoryQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, CasesMutation, PeopleMutation))
+Query = merge_types("Query", (IdentityQuery, NodeQuery, CasesQuery, PeopleQuery, DirectoryQuery,
+                                      EscalationsQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, CasesMutation, PeopleMutation, DirectoryMutation,
+                                            EscalationsMutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -101,7 +116,8 @@ def build_schema() -> strawberry.Schema:
     extensions = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), MaskUnexpected]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
                              types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
-                                    DistrictType, OrganizationType, ChapterType, UserType])
+                                    DistrictType, DistrictContactType, DistrictClosureType, OrganizationType,
+                                    ChapterType, UserType, EscalationType, CaseDeadlineType])
 
 
 schema = build_schema()

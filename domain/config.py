@@ -22,6 +22,44 @@ def _bool(value: str | None, default: bool) -> bool:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Outgoing mail (SMTP). Without a host nothing is sent: messages wait in the outbox as unsent."""
+
+    host: str | None = None
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool | None = None   # True: required; False: never; None: when the server offers it
+    tls: bool = False              # implicit TLS (SMTPS, usually port 465)
+    mail_from: str = "Advocase <advocase@localhost>"
+    timeout_seconds: float = 30.0
+    poll_seconds: float = 5.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "MailSettings":
+        e = os.environ if environ is None else environ
+        tls = _bool(e.get("ADVOCASE_SMTP_TLS"), False)
+        raw_starttls = (e.get("ADVOCASE_SMTP_STARTTLS") or "auto").strip().lower()
+        starttls = None if raw_starttls == "auto" or tls else _bool(raw_starttls, False)
+        default_port = 465 if tls else 587 if starttls else 25
+        return cls(
+            host=e.get("ADVOCASE_SMTP_HOST") or None,
+            port=int(e.get("ADVOCASE_SMTP_PORT") or default_port),
+            username=e.get("ADVOCASE_SMTP_USERNAME") or None,
+            password=e.get("ADVOCASE_SMTP_PASSWORD") or None,
+            starttls=starttls,
+            tls=tls,
+            mail_from=e.get("ADVOCASE_MAIL_FROM") or cls.mail_from,
+            timeout_seconds=float(e.get("ADVOCASE_SMTP_TIMEOUT_SECONDS") or 30),
+            poll_seconds=float(e.get("ADVOCASE_WORKER_POLL_SECONDS") or 5),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
     secret_key: str = DEFAULT_SECRET
@@ -29,6 +67,14 @@ class Settings:
     session_ttl_hours: int = 12
     session_idle_minutes: int = 120
     demo_on_first_start: bool = True
+    mail: MailSettings = field(default_factory=MailSettings)
+    inprocess_worker: bool | None = None  # None: on for SQLite, off otherwise
+
+    @property
+    def run_inprocess_worker(self) -> bool:
+        """`serve` sends the outbox itself (a background task) when SMTP is configured and this is on."""
+        on = self.is_sqlite if self.inprocess_worker is None else self.inprocess_worker
+        return on and self.mail.configured
 
     @property
     def production(self) -> bool:
@@ -49,6 +95,9 @@ class Settings:
             session_ttl_hours=int(e.get("ADVOCASE_SESSION_TTL_HOURS", "12")),
             session_idle_minutes=int(e.get("ADVOCASE_SESSION_IDLE_MINUTES", "120")),
             demo_on_first_start=_bool(e.get("ADVOCASE_DEMO_ON_FIRST_START"), env != "production"),
+            mail=MailSettings.from_env(e),
+            inprocess_worker=(_bool(e["ADVOCASE_INPROCESS_WORKER"], False)
+                              if e.get("ADVOCASE_INPROCESS_WORKER") else None),
         )
         values.update(overrides)
         return cls(**values)
@@ -58,3 +107,5 @@ class Settings:
             raise ValueError(f"ADVOCASE_ENV must be development, test or production, not {self.env!r}")
         if self.production and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
             raise ValueError("ADVOCASE_SECRET_KEY must be set to a random value of 32+ characters in production")
+        if self.production and self.mail.configured and self.mail.mail_from == MailSettings.mail_from:
+            raise ValueError("ADVOCASE_MAIL_FROM must be set when ADVOCASE_SMTP_HOST is set in production")

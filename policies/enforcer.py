@@ -34,9 +34,15 @@ def default_grants() -> tuple[tuple[str, str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def _model_text() -> str:
+    return MODEL_PATH.read_text()
+
+
 def _model() -> casbin.Model:
+    # A fresh Model per enforcer: casbin keeps the policy inside the Model object, so a shared one
+    # would mix (and on rebuild, wipe) the grants of different organizations.
     m = casbin.Model()
-    m.load_model(str(MODEL_PATH))
+    m.load_model_from_text(_model_text())
     return m
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -149,6 +150,21 @@ class CaseType(Node):
         ctx = info.context
         page = await query(lambda: case_timeline(ctx.db, ctx.actor, self.model_id_, first=first, after=after))
         return Connection.of(page, lambda e: CaseEventType.of(e, ctx.actor))
+
+    @strawberry.field(description="Escalations of this case, oldest first (needs escalation:read, else empty).")
+    async def escalations(self, info: Info) -> list[Annotated["EscalationType", strawberry.lazy("api.escalations.types")]]:
+        from api.escalations.types import EscalationType
+        ctx = info.context
+        if not ctx.actor.can("escalation", "read"):
+            return []
+        return [EscalationType.of(e, ctx.actor, ctx.today)
+                for e in await ctx.loaders.escalations_of_case.load(self.model_id_)]
+
+    @strawberry.field(description="Statutory deadlines started by milestones on this case, soonest first.")
+    async def deadlines(self, info: Info) -> list[Annotated["CaseDeadlineType", strawberry.lazy("api.escalations.types")]]:
+        from api.escalations.types import CaseDeadlineType
+        ctx = info.context
+        return [CaseDeadlineType.of(d, ctx.today) for d in await ctx.loaders.deadlines_of_case.load(self.model_id_)]
 
     @classmethod
     def of(cls, c: Case, actor: Actor, today: date) -> "CaseType":

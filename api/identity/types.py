@@ -31,10 +31,12 @@ class ChapterType(Node):
 class OrganizationType(Node):
     name: str
     slug: str
+    deadline_profile: str = strawberry.field(description="The statutory deadline profile followed (see deadlineProfiles).")
 
     @classmethod
     def of(cls, o: Organization) -> "OrganizationType":
-        return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug)
+        return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug,
+                   deadline_profile=o.deadline_profile)
 
 
 @strawberry.type

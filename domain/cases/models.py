@@ -33,6 +33,7 @@ class CaseEventKind(enum.Enum):
     ASSIGNMENT = "ASSIGNMENT"
     ESCALATION = "ESCALATION"
     RESPONSE = "RESPONSE"
+    MILESTONE = "MILESTONE"
 
 
 class Case(Base):

@@ -22,7 +22,7 @@ from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, 
 from domain.identity.models import Chapter, Membership
 from domain.paging import Page, keyset, make_page
 from domain.people.models import Family, Student
-from domain.scope import visible_cases
+from domain.scope import visible_cases, visible_families
 from policies import Actor
 
 NOTE_KINDS = {CaseEventKind.NOTE, CaseEventKind.CALL, CaseEventKind.MEETING, CaseEventKind.DOCUMENT}
@@ -123,8 +123,8 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
         raise invalid("The incident cannot be after the case was opened.", "incidentOn")
     async with db.transaction() as s:
         family = await s.scalar(select(Family).where(
-            Family.id == data["family_id"], Family.organization_id == actor.organization_id))
-        if family is None:
+            Family.id == data["family_id"], visible_families(actor.case_scope())))
+        if family is None:  # another chapter's family reads as unknown, like another organization's
             raise not_found("family", "familyId")
         where = await _where(s, actor, {**data, "chapter_id": data.get("chapter_id") or family.chapter_id}, family)
         case = Case(
@@ -358,3 +358,9 @@ async def get_case_event(db: Database, actor: Actor, event_id: uuid.UUID) -> Cas
     async with db.reader() as s:
         return await s.scalar(select(CaseEvent).join(Case, Case.id == CaseEvent.case_id).where(
             CaseEvent.id == event_id, visible_cases(actor.case_scope())))
+
+
+async def cases_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Case]:
+    """For loaders under records the caller already reached through their scope (escalations, deadlines)."""
+    async with db.reader() as s:
+        return {c.id: c for c in await s.scalars(select(Case).where(Case.organization_id == org_id, Case.id.in_(ids)))}

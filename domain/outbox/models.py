@@ -35,6 +35,7 @@ class OutboxMessage(Base):
     language: Mapped[str] = mapped_column(String(12), nullable=False, default="en")
     to_addrs: Mapped[list] = mapped_column(JSON, nullable=False)
     cc_addrs: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    reply_to: Mapped[str | None] = mapped_column(String(320))  # "Name <addr>": replies go to the advocate
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str | None] = mapped_column(Text)

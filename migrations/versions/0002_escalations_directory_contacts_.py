@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=12), nullable=False),
     sa.Column('to_addrs', sa.JSON(), nullable=False),
     sa.Column('cc_addrs', sa.JSON(), nullable=False),
+    sa.Column('reply_to', sa.String(length=320), nullable=True),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=True),

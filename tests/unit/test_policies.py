@@ -39,3 +39,12 @@ def test_deny_by_default_and_no_cross_domain_grants():
     assert permissions_of(e, user, org) == frozenset()
     nobody = build_enforcer(org, [("p", r, org, res, act) for r, res, act in default_grants()])
     assert permissions_of(nobody, user, org) == frozenset()
+
+
+def test_enforcers_of_two_organizations_do_not_share_grants():
+    a, b, user_a, user_b = str(uuid.uuid4()), str(uuid.uuid4()), uuid.uuid4(), uuid.uuid4()
+    ea = build_enforcer(a, [("p", "advocate", a, "case", "read"), ("g", user_subject(user_a), "advocate", a, "")])
+    eb = build_enforcer(b, [("p", "viewer", b, "family", "read"), ("g", user_subject(user_b), "viewer", b, "")])
+    assert permissions_of(ea, user_a, a) == {("case", "read")}  # building b's enforcer left a's intact
+    assert permissions_of(eb, user_b, b) == {("family", "read")}
+    assert permissions_of(eb, user_a, a) == frozenset()

@@ -1,0 +1,487 @@
+"""Escalating cases up the ladder, answers from districts, the ladder itself and district calendars."""
+
+from __future__ import annotations
+
+import uuid
+from email.utils import formataddr
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import validate as v
+from domain.audit.service import record as audit
+from domain.cases import taxonomy
+from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind
+from domain.cases.workflow import ACTIVE, CaseStatus, TransitionError, check_transition
+from domain.db import Database, utcnow
+from domain.directory.models import District, DistrictContact, School
+from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
+from domain.escalations.calendar import Closure, SchoolCalendar
+from domain.escalations.models import (
+    DistrictClosure, Escalation, EscalationChannel, EscalationLevel, EscalationStatus,
+)
+from domain.identity.models import Organization, User
+from domain.outbox.models import OutboxMessage
+from domain.outbox.service import enqueue
+from domain.paging import Page, keyset, make_page
+from domain.people.models import Consent, ConsentKind, Family, Student
+from domain.people.rules import consent_active
+from domain.scope import visible_cases
+from policies import Actor
+
+OPEN_STATUSES = (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
+MAX_LEVELS = 8
+
+
+# ---------------------------------------------------------------- calendars
+
+
+async def district_calendar(s: AsyncSession, org_id: uuid.UUID, district_id: uuid.UUID | None) -> SchoolCalendar:
+    if district_id is None:
+        return SchoolCalendar()
+    rows = await s.execute(select(DistrictClosure.starts_on, DistrictClosure.ends_on).where(
+        DistrictClosure.organization_id == org_id, DistrictClosure.district_id == district_id))
+    return SchoolCalendar([Closure(a, b) for a, b in rows])
+
+
+async def calendars(s: AsyncSession, org_id: uuid.UUID, district_ids) -> dict[uuid.UUID | None, SchoolCalendar]:
+    ids = {d for d in district_ids if d is not None}
+    closures: dict[uuid.UUID, list[Closure]] = {d: [] for d in ids}
+    if ids:
+        rows = await s.execute(select(DistrictClosure.district_id, DistrictClosure.starts_on, DistrictClosure.ends_on)
+                               .where(DistrictClosure.organization_id == org_id, DistrictClosure.district_id.in_(ids)))
+        for d, a, b in rows:
+            closures[d].append(Closure(a, b))
+    out: dict[uuid.UUID | None, SchoolCalendar] = {d: SchoolCalendar(c) for d, c in closures.items()}
+    out[None] = SchoolCalendar()
+    return out
+
+
+# ---------------------------------------------------------------- the ladder
+
+
+async def ladder(db: Database, actor: Actor) -> list[EscalationLevel]:
+    require(actor, "organization", "read")
+    async with db.reader() as s:
+        return list(await s.scalars(select(EscalationLevel).where(
+            EscalationLevel.organization_id == actor.organization_id).order_by(EscalationLevel.level)))
+
+
+async def configure_ladder(db: Database, actor: Actor, levels: list[tuple[str, int]]) -> list[EscalationLevel]:
+    """Replace the ladder: `levels` are (name, response window in school days), lowest rung first."""
+    require(actor, "organization", "configure")
+    if not 1 <= len(levels) <= MAX_LEVELS:
+        raise invalid(f"A ladder has 1 to {MAX_LEVELS} levels.", "levels")
+    clean = []
+    for i, (name, days) in enumerate(levels):
+        name = v.text(name, f"levels.{i}.name", required=True, max_len=80)
+        if not isinstance(days, int) or not 1 <= days <= 180:
+            raise invalid("A response window is 1 to 180 school days.", f"levels.{i}.responseWindowSchoolDays")
+        clean.append((i + 1, name, days))
+    async with db.transaction() as s:
+        stranded = await s.scalar(select(DistrictContact.name).where(
+            DistrictContact.organization_id == actor.organization_id, DistrictContact.active.is_(True),
+            DistrictContact.ladder_level > len(clean)).limit(1))
+        if stranded:
+            raise invalid(f"Contacts such as {stranded} are above level {len(clean)}; move them first.", "levels")
+        rows = {r.level: r for r in await s.scalars(select(EscalationLevel).where(
+            EscalationLevel.organization_id == actor.organization_id))}
+        for level, name, days in clean:
+            row = rows.pop(level, None) or EscalationLevel(organization_id=actor.organization_id, level=level)
+            row.name, row.response_window_school_days = name, days
+            s.add(row)
+        for row in rows.values():
+            await s.delete(row)
+        audit(s, actor, "ladder.configure", entity_type="organization", entity_id=actor.organization_id,
+              detail={"levels": [[n, d] for _, n, d in clean]})
+        await s.flush()
+    return await ladder(db, actor)
+
+
+# ---------------------------------------------------------------- escalating
+
+
+@dataclass
+class EscalateInput:
+    case_id: uuid.UUID
+    contact_id: uuid.UUID
+    channel: EscalationChannel
+    summary: str
+    remedy_requested: str
+    previous_id: uuid.UUID | None = None
+    idempotency_key: str | None = None
+    notify_family: bool = True
+
+
+def _consent_ok(consents: list[Consent], today: date) -> bool:
+    return any(c.kind is ConsentKind.SHARE_WITH_DISTRICT and consent_active(
+        signed_on=c.signed_on, expires_on=c.expires_on, revoked=c.revoked_at is not None, today=today)
+        for c in consents)
+
+
+def _event(actor: Actor, case_id: uuid.UUID, kind: CaseEventKind, body: str, data: dict) -> CaseEvent:
+    return CaseEvent(organization_id=actor.organization_id, case_id=case_id, kind=kind, body=body, data=data,
+                     author_id=actor.user_id, occurred_at=utcnow())
+
+
+async def _replay(s: AsyncSession, actor: Actor, key: str, inp: EscalateInput) -> Escalation | None:
+    done = await s.scalar(select(Escalation).where(
+        Escalation.organization_id == actor.organization_id, Escalation.idempotency_key == key))
+    if done is None:
+        return None
+    if done.case_id != inp.case_id or done.contact_id != inp.contact_id:
+        raise invalid("This idempotency key was already used for a different escalation.", "idempotencyKey")
+    return done
+
+
+async def escalate_case(db: Database, actor: Actor, inp: EscalateInput, *, today: date) -> Escalation:
+    require(actor, "escalation", "send")
+    summary = v.text(inp.summary, "summary", required=True, max_len=10000)
+    remedy = v.text(inp.remedy_requested, "remedyRequested", required=True, max_len=5000)
+    key = v.text(inp.idempotency_key, "idempotencyKey", max_len=100)
+    if key:
+        async with db.reader() as s:
+            done = await _replay(s, actor, key, inp)
+        if done is not None:
+            return done
+    try:
+        return await _escalate(db, actor, inp, summary=summary, remedy=remedy, key=key, today=today)
+    except IntegrityError:
+        # A concurrent retry with the same key committed first: answer with its result.
+        async with db.reader() as s:
+            done = await _replay(s, actor, key, inp) if key else None
+        if done is None:
+            raise
+        return done
+
+
+async def _escalate(db: Database, actor: Actor, inp: EscalateInput, *, summary: str, remedy: str, key: str | None,
+                    today: date) -> Escalation:
+    org_id = actor.organization_id
+    async with db.transaction() as s:
+        case = await s.scalar(select(Case).where(Case.id == inp.case_id, visible_cases(actor.case_scope())))
+        if case is None:
+            raise not_found("case", "caseId")
+        contact = await s.scalar(select(DistrictContact).where(
+            DistrictContact.id == inp.contact_id, DistrictContact.organization_id == org_id))
+        if contact is None:
+            raise not_found("district contact", "contactId")
+        if not contact.active:
+            raise invalid(f"{contact.name} is no longer an active contact.", "contactId")
+        if case.status is not CaseStatus.ESCALATED:
+            try:
+                check_transition(case.status, CaseStatus.ESCALATED, None)
+            except TransitionError as e:
+                raise DomainError(ErrorCode.INVALID_TRANSITION, str(e), "caseId") from None
+        level = await s.get(EscalationLevel, (org_id, contact.ladder_level))
+        if level is None:
+            raise invalid(f"Level {contact.ladder_level} is not on your escalation ladder.", "contactId")
+        previous = None
+        if inp.previous_id is not None:
+            previous = await s.scalar(select(Escalation).where(
+                Escalation.id == inp.previous_id, Escalation.organization_id == org_id,
+                Escalation.case_id == case.id))
+            if previous is None:
+                raise not_found("escalation", "previousEscalationId")
+            if level.level <= previous.level:
+                raise invalid(f"The next escalation must go above level {previous.level} ({previous.level_name}).",
+                              "contactId")
+        family = await s.get(Family, case.family_id)
+        consents = list(await s.scalars(select(Consent).where(Consent.family_id == family.id)))
+        if not _consent_ok(consents, today):
+            raise DomainError(ErrorCode.CONSENT_REQUIRED,
+                              "The family has no active consent to share their case with the district. "
+                              "Record it before escalating.", "caseId")
+        district_id = contact.district_id or case.district_id
+        calendar = await district_calendar(s, org_id, district_id)
+        due = calendar.add_school_days(today, level.response_window_school_days)
+        esc = Escalation(
+            id=uuid.uuid4(), organization_id=org_id, case_id=case.id, district_id=district_id,
+            contact_id=contact.id, previous_id=previous.id if previous else None, level=level.level,
+            level_name=level.name, office=contact.office, channel=inp.channel, summary=summary,
+            remedy_requested=remedy, sent_on=today, response_window_school_days=level.response_window_school_days,
+            response_due_on=due, status=EscalationStatus.SENT, idempotency_key=key, created_by_id=actor.user_id)
+        s.add(esc)
+        if previous is not None and previous.status in OPEN_STATUSES:
+            previous.status, previous.closed_at = EscalationStatus.CLOSED, utcnow()
+        from_status = case.status
+        case.status = CaseStatus.ESCALATED
+        case.updated_at = utcnow()
+        await s.flush()
+        via = inp.channel.value.lower()
+        s.add(_event(actor, case.id, CaseEventKind.ESCALATION,
+                     f"Escalated to {contact.name} ({level.name}) by {via}; answer due {due.isoformat()}.",
+                     {"escalationId": str(esc.id), "level": level.level, "contactId": str(contact.id),
+                      "from": from_status.value, "to": CaseStatus.ESCALATED.value, "dueOn": due.isoformat()}))
+        await _send_mail(s, actor, esc, case, family, contact, inp)
+        audit(s, actor, "escalation.send", entity_type="case", entity_id=case.id,
+              detail={"escalationId": str(esc.id), "level": level.level, "channel": inp.channel.value})
+    return esc
+
+
+async def _send_mail(s: AsyncSession, actor: Actor, esc: Escalation, case: Case, family: Family,
+                     contact: DistrictContact, inp: EscalateInput) -> None:
+    """The letter to the contact (advocate in copy) and the family's notice, queued in this transaction."""
+    org = await s.get(Organization, actor.organization_id)
+    advocate = await s.get(User, actor.user_id)
+    student = await s.get(Student, case.student_id) if case.student_id else None
+    school = await s.get(School, case.school_id) if case.school_id else None
+    district = await s.get(District, esc.district_id) if esc.district_id else None
+    reply_to = formataddr((advocate.display_name, advocate.email))
+    common = {"organization_name": org.name, "level_name": esc.level_name, "response_due_on": esc.response_due_on,
+              "advocate_name": advocate.display_name, "advocate_email": advocate.email,
+              "case_reference": case_reference(case.id),
+              "response_window_school_days": esc.response_window_school_days}
+    optional = {"student_first_name": student.first_name if student else None, "contact_office": contact.office}
+    if inp.channel is EscalationChannel.EMAIL and contact.email:
+        await enqueue(
+            s, organization_id=actor.organization_id, kind="escalation_letter", template="escalation_letter",
+            language="en", to=[contact.email], cc=[advocate.email], reply_to=reply_to, related_type="Escalation",
+            related_id=esc.id, context={
+                **common, **optional, "contact_name": contact.name, "contact_title": contact.title,
+                "issue_category": taxonomy.category_label(case.category),
+                "issue_subcategory": taxonomy.subcategory_label(case.subcategory),
+                "summary": esc.summary, "remedy_requested": esc.remedy_requested, "sent_on": esc.sent_on,
+                "student_grade": student.grade if student else None,
+                "school_name": school.name if school else None, "district_name": district.name if district else None,
+            })
+    if inp.notify_family and family.email:
+        guardian = family.guardians[0]["name"] if family.guardians else family.display_name
+        await enqueue(
+            s, organization_id=actor.organization_id, kind="family_notice", template="family_notice",
+            language=family.preferred_language, to=[family.email], reply_to=reply_to, related_type="Escalation",
+            related_id=esc.id, context={**common, **optional, "guardian_name": guardian, "escalated_on": esc.sent_on})
+
+
+def case_reference(case_id: uuid.UUID) -> str:
+    return f"AC-{case_id.hex[:8].upper()}"
+
+
+# ---------------------------------------------------------------- answers
+
+
+async def _escalation_for_write(s: AsyncSession, actor: Actor, escalation_id: uuid.UUID,
+                                version: int | None) -> tuple[Escalation, Case]:
+    row = (await s.execute(select(Escalation, Case).join(Case, Case.id == Escalation.case_id).where(
+        Escalation.id == escalation_id, Escalation.organization_id == actor.organization_id,
+        visible_cases(actor.case_scope())))).first()
+    if row is None:
+        raise not_found("escalation")
+    esc, case = row
+    if version is not None and esc.version != version:
+        raise conflict("escalation", esc.version)
+    return esc, case
+
+
+async def acknowledge_escalation(db: Database, actor: Actor, escalation_id: uuid.UUID, *,
+                                 version: int | None = None) -> Escalation:
+    require(actor, "escalation", "update")
+    async with db.transaction() as s:
+        esc, case = await _escalation_for_write(s, actor, escalation_id, version)
+        if esc.status is not EscalationStatus.SENT:
+            raise DomainError(ErrorCode.INVALID_TRANSITION,
+                              f"Only a SENT escalation can be acknowledged; this one is {esc.status.value}.", "id")
+        esc.status, esc.acknowledged_at = EscalationStatus.ACKNOWLEDGED, utcnow()
+        s.add(_event(actor, case.id, CaseEventKind.RESPONSE, f"{esc.level_name} acknowledged the escalation.",
+                     {"escalationId": str(esc.id), "status": esc.status.value}))
+        await s.flush()
+        audit(s, actor, "escalation.acknowledge", entity_type="case", entity_id=case.id,
+              detail={"escalationId": str(esc.id)})
+    return esc
+
+
+async def record_response(db: Database, actor: Actor, escalation_id: uuid.UUID, *, responded_on: date, notes: str,
+                          version: int | None = None, today: date) -> Escalation:
+    require(actor, "escalation", "update")
+    notes = v.text(notes, "notes", required=True, max_len=10000)
+    v.not_future(responded_on, "respondedOn", today)
+    async with db.transaction() as s:
+        esc, case = await _escalation_for_write(s, actor, escalation_id, version)
+        if esc.status not in OPEN_STATUSES:
+            raise DomainError(ErrorCode.INVALID_TRANSITION,
+                              f"This escalation is already {esc.status.value}.", "id")
+        if responded_on < esc.sent_on:
+            raise invalid("The answer cannot come before the escalation was sent.", "respondedOn")
+        calendar = await district_calendar(s, actor.organization_id, esc.district_id)
+        esc.status, esc.responded_on, esc.response_notes = EscalationStatus.RESPONDED, responded_on, notes
+        esc.response_school_days = calendar.school_days_between(esc.sent_on, responded_on)
+        if esc.acknowledged_at is None:
+            esc.acknowledged_at = utcnow()
+        late = responded_on > esc.response_due_on
+        s.add(_event(actor, case.id, CaseEventKind.RESPONSE,
+                     f"{esc.level_name} answered on {responded_on.isoformat()}"
+                     f"{' (late)' if late else ''}: {notes}",
+                     {"escalationId": str(esc.id), "status": esc.status.value, "respondedOn": responded_on.isoformat(),
+                      "schoolDays": esc.response_school_days, "late": late}))
+        case.updated_at = utcnow()
+        await s.flush()
+        audit(s, actor, "escalation.respond", entity_type="case", entity_id=case.id,
+              detail={"escalationId": str(esc.id)})
+    return esc
+
+
+async def close_escalation(db: Database, actor: Actor, escalation_id: uuid.UUID, *, note: str | None = None,
+                           version: int | None = None) -> Escalation:
+    require(actor, "escalation", "update")
+    note = v.text(note, "note", max_len=5000)
+    async with db.transaction() as s:
+        esc, case = await _escalation_for_write(s, actor, escalation_id, version)
+        if esc.status is EscalationStatus.CLOSED:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, "This escalation is already closed.", "id")
+        esc.status, esc.closed_at = EscalationStatus.CLOSED, utcnow()
+        s.add(_event(actor, case.id, CaseEventKind.RESPONSE, note or f"Escalation to {esc.level_name} closed.",
+                     {"escalationId": str(esc.id), "status": esc.status.value}))
+        await s.flush()
+        audit(s, actor, "escalation.close", entity_type="case", entity_id=case.id,
+              detail={"escalationId": str(esc.id)})
+    return esc
+
+
+# ---------------------------------------------------------------- reads
+
+
+@dataclass
+class EscalationFilter:
+    statuses: list[EscalationStatus] | None = None
+    levels: list[int] | None = None
+    district_ids: list[uuid.UUID] | None = None
+    contact_ids: list[uuid.UUID] | None = None
+    case_id: uuid.UUID | None = None
+    overdue: bool | None = None
+    due_before: date | None = None
+    assigned_to_me: bool = False
+
+
+def _overdue(today: date):
+    return and_(Escalation.status.in_(OPEN_STATUSES), Escalation.response_due_on < today)
+
+
+def _visible(actor: Actor):
+    return select(Escalation).join(Case, Case.id == Escalation.case_id).where(
+        Escalation.organization_id == actor.organization_id, visible_cases(actor.case_scope()))
+
+
+async def list_escalations(db: Database, actor: Actor, f: EscalationFilter, *, today: date, first: int | None,
+                           after: str | None) -> Page[Escalation]:
+    require(actor, "escalation", "read")
+    q = _visible(actor)
+    if f.statuses:
+        q = q.where(Escalation.status.in_(f.statuses))
+    if f.levels:
+        q = q.where(Escalation.level.in_(f.levels))
+    if f.district_ids:
+        q = q.where(Escalation.district_id.in_(f.district_ids))
+    if f.contact_ids:
+        q = q.where(Escalation.contact_id.in_(f.contact_ids))
+    if f.case_id:
+        q = q.where(Escalation.case_id == f.case_id)
+    if f.overdue is True:
+        q = q.where(_overdue(today))
+    elif f.overdue is False:
+        q = q.where(~_overdue(today))
+    if f.due_before:
+        q = q.where(Escalation.status.in_(OPEN_STATUSES), Escalation.response_due_on < f.due_before)
+    q, size = keyset(q, [Escalation.response_due_on, Escalation.id], False, first, after)
+    async with db.reader() as s:
+        rows = list(await s.scalars(q))
+    return make_page(rows, lambda e: (e.response_due_on, e.id), size)
+
+
+async def get_escalation(db: Database, actor: Actor, escalation_id: uuid.UUID) -> Escalation | None:
+    if not actor.can("escalation", "read"):
+        return None
+    async with db.reader() as s:
+        return await s.scalar(_visible(actor).where(Escalation.id == escalation_id))
+
+
+async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list]:
+    out: dict[uuid.UUID, list] = {c: [] for c in case_ids}
+    async with db.reader() as s:
+        rows = await s.scalars(select(Escalation).where(
+            Escalation.organization_id == org_id, Escalation.case_id.in_(case_ids))
+            .order_by(Escalation.sent_at, Escalation.id))
+        for e in rows:
+            out[e.case_id].append(e)
+    return out
+
+
+async def escalations_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict:
+    async with db.reader() as s:
+        rows = await s.scalars(select(Escalation).where(Escalation.organization_id == org_id, Escalation.id.in_(ids)))
+        return {r.id: r for r in rows}
+
+
+async def mail_by_escalation(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list]:
+    out: dict[uuid.UUID, list] = {i: [] for i in ids}
+    async with db.reader() as s:
+        for m in await s.scalars(select(OutboxMessage).where(
+                OutboxMessage.organization_id == org_id, OutboxMessage.related_type == "Escalation",
+                OutboxMessage.related_id.in_(ids)).order_by(OutboxMessage.created_at, OutboxMessage.id)):
+            out[m.related_id].append(m)
+    return out
+
+
+def is_overdue(esc: Escalation, today: date) -> bool:
+    return esc.status in OPEN_STATUSES and esc.response_due_on < today
+
+
+# ---------------------------------------------------------------- responsiveness
+
+
+@dataclass
+class Responsiveness:
+    district_id: uuid.UUID | None
+    office: str | None
+    sent: int = 0
+    answered: int = 0
+    answered_within_window: int = 0
+    overdue_now: int = 0
+    school_days_to_answer: list[int] = field(default_factory=list)
+
+    @property
+    def share_answered_within_window(self) -> float | None:
+        return round(self.answered_within_window / self.sent, 4) if self.sent else None
+
+    @property
+    def median_school_days_to_answer(self) -> float | None:
+        xs = sorted(self.school_days_to_answer)
+        if not xs:
+            return None
+        mid = len(xs) // 2
+        return float(xs[mid]) if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+async def responsiveness(db: Database, actor: Actor, *, district_id: uuid.UUID | None = None,
+                         sent_from: date | None = None, sent_to: date | None = None, by_office: bool = True,
+                         today: date) -> list[Responsiveness]:
+    """Per district (and office): escalations sent, answered in the window, median days, overdue now.
+
+    Aggregates over the whole organization, with no case or family data: campaign leads may see it.
+    """
+    require(actor, "escalation", "report")
+    q = select(Escalation.district_id, Escalation.office, Escalation.status, Escalation.response_due_on,
+               Escalation.responded_on, Escalation.response_school_days).where(
+        Escalation.organization_id == actor.organization_id)
+    if district_id:
+        q = q.where(Escalation.district_id == district_id)
+    if sent_from:
+        q = q.where(Escalation.sent_on >= sent_from)
+    if sent_to:
+        q = q.where(Escalation.sent_on <= sent_to)
+    groups: dict[tuple, Responsiveness] = {}
+    async with db.reader() as s:
+        for d, office, st, due, responded_on, days in await s.execute(q):
+            k = (d, office if by_office else None)
+            g = groups.get(k) or groups.setdefault(k, Responsiveness(district_id=k[0], office=k[1]))
+            g.sent += 1
+            if responded_on is not None:
+                g.answered += 1
+                g.answered_within_window += responded_on <= due
+                if days is not None:
+                    g.school_days_to_answer.append(days)
+            elif st in OPEN_STATUSES and due < today:
+                g.overdue_now += 1
+    return sorted(groups.values(), key=lambda g: (-g.sent, str(g.district_id), g.office or ""))

@@ -1,0 +1,327 @@
+"""Escalating cases up the ladder: consent, due dates on the district calendar, answers, the dashboard,
+district responsiveness, the ladder itself, and statutory deadlines started by milestones."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+
+from domain.directory.models import DistrictContact
+from domain.escalations.calendar import Closure, SchoolCalendar
+from domain.escalations.models import DistrictClosure, Escalation, EscalationStatus
+from domain.outbox.models import OutboxMessage
+from tests.api.ops import CREATE_STUDENT, GET_CASE, TRANSITION_CASE, create_family, open_case
+
+ESC_FIELDS = """id level levelName office channel status summary remedyRequested sentOn responseDueOn
+  responseWindowSchoolDays overdue respondedOn responseNotes responseSchoolDays answeredWithinWindow version
+  contact { name } district { name } previous { id status } sentBy { displayName }
+  mail { kind to cc subject language status }"""
+ESCALATE = f"""mutation($i: EscalateCaseInput!) {{ escalateCase(input: $i) {{
+  escalation {{ {ESC_FIELDS} }} errors {{ code message field }} }} }}"""
+ACK = f"""mutation($id: ID!) {{ acknowledgeEscalation(id: $id) {{ escalation {{ {ESC_FIELDS} }}
+  errors {{ code message field }} }} }}"""
+RESPOND = f"""mutation($i: RecordEscalationResponseInput!) {{ recordEscalationResponse(input: $i) {{
+  escalation {{ {ESC_FIELDS} }} errors {{ code message field }} }} }}"""
+CLOSE = """mutation($i: CloseEscalationInput!) { closeEscalation(input: $i) { escalation { status }
+  errors { code message field } } }"""
+LIST = """query($f: EscalationFilter) { escalations(filter: $f, first: 50) { totalCount
+  edges { node { id level status overdue responseDueOn case { id } } } } }"""
+RECORD_CONSENT = """mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consent { id }
+  errors { code message } } }"""
+DASHBOARD = """{ dashboard { dueSoonUntil openCases { id } overdueEscalations { id }
+  escalationsDueSoon { id } deadlines { ruleCode status dueOn } } }"""
+RESPONSIVENESS = """query($d: ID) { districtResponsiveness(districtId: $d) { office sent answered
+  answeredWithinWindow shareAnsweredWithinWindow medianSchoolDaysToAnswer overdueNow district { name } } }"""
+LADDER = "{ escalationLadder { level name responseWindowSchoolDays } }"
+CONFIGURE = """mutation($l: [EscalationLevelInput!]!) { configureEscalationLadder(levels: $l) {
+  levels { level name responseWindowSchoolDays } errors { code message field } } }"""
+PROFILE = """mutation($p: String!) { setDeadlineProfile(profile: $p) { organization { id }
+  errors { code field } } }"""
+MILESTONE = """mutation($i: RecordCaseMilestoneInput!) { recordCaseMilestone(input: $i) {
+  event { kind body } started { ruleCode dueOn status citation } met { ruleCode metOn status }
+  errors { code message field } } }"""
+CASE_DEADLINES = """query($id: ID!) { case(id: $id) { status deadlines { ruleCode dueOn metOn status }
+  escalations { id level status } } }"""
+
+
+async def _contacts(db, world) -> dict[int, str]:
+    """A contact at each of the first three levels of the world's district, plus a winter closure."""
+    ids = {}
+    async with db.transaction() as s:
+        for level, name, office, email in (
+                (1, "Dr. Maria Chen", "Riverton High School", "principal@riverton.example.org"),
+                (2, "Janet Okafor", "Office of Special Education", "sped@riverton.example.org"),
+                (3, "PRS Intake", "State Problem Resolution System", "prs@state.example.org")):
+            c = DistrictContact(organization_id=world.org_id, district_id=world.district_id, name=name,
+                                title="Director", office=office, email=email, ladder_level=level, issue_areas=[])
+            s.add(c)
+            await s.flush()
+            ids[level] = world.gid("DistrictContact", c.id)
+        today = date.today()
+        s.add(DistrictClosure(organization_id=world.org_id, district_id=world.district_id, name="Closure week",
+                              starts_on=today + timedelta(days=2), ends_on=today + timedelta(days=6)))
+    return ids
+
+
+def _calendar() -> SchoolCalendar:
+    today = date.today()
+    return SchoolCalendar([Closure(today + timedelta(days=2), today + timedelta(days=6))])
+
+
+async def _open_case(api, world, *, consent=True, email="rivera@example.org", student_extra=None):
+    adv = world.tokens["advocate"]
+    fam = await create_family(api, adv, world.chapter_gids["North"], email=email)
+    st = (await api.data(CREATE_STUDENT, {"i": {"familyId": fam["id"], "firstName": "Mateo", "lastName": "Rivera",
+                                                "grade": "7", "schoolId": world.gid("School", world.school_ids[0]),
+                                                **(student_extra or {})}}, token=adv))["createStudent"]["student"]
+    case = await open_case(api, adv, fam["id"], studentId=st["id"], schoolId=world.gid("School", world.school_ids[0]))
+    moved = (await api.data(TRANSITION_CASE, {"i": {"id": case["id"], "version": case["version"], "to": "OPEN"}},
+                            token=adv))["transitionCase"]
+    assert moved["errors"] == []
+    if consent:
+        got = (await api.data(RECORD_CONSENT, {"i": {"familyId": fam["id"], "kind": "SHARE_WITH_DISTRICT",
+                                                     "method": "WRITTEN", "signedOn": date.today().isoformat(),
+                                                     "recipient": "Riverton Public Schools",
+                                                     "purpose": "Resolve the suspension", "records": "Case summary"}},
+                              token=adv))["recordConsent"]
+        assert got["errors"] == [], got
+    return fam, st, moved["case"]
+
+
+def _escalation(case_id, contact_id, **extra):
+    return {"i": {"caseId": case_id, "contactId": contact_id, "channel": "EMAIL",
+                  "summary": "Mateo was suspended 3 days without a manifestation determination.",
+                  "remedyRequested": "Convene a manifestation determination and expunge the suspension.", **extra}}
+
+
+async def _count(db, model, org_id) -> int:
+    async with db.reader() as s:
+        return await s.scalar(select(func.count()).select_from(model).where(model.organization_id == org_id))
+
+
+async def test_escalation_needs_consent_and_changes_nothing_without_it(api, db, world):
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world, consent=False)
+    got = (await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=world.tokens["advocate"]))
+    assert got["escalateCase"]["escalation"] is None
+    assert got["escalateCase"]["errors"][0]["code"] == "CONSENT_REQUIRED"
+    after = (await api.data(GET_CASE, {"id": case["id"]}, token=world.tokens["advocate"]))["case"]
+    assert after["status"] == "OPEN" and after["version"] == case["version"]
+    assert all(e["node"]["kind"] != "ESCALATION" for e in after["timeline"]["edges"])
+    assert await _count(db, Escalation, world.org_id) == 0
+    assert await _count(db, OutboxMessage, world.org_id) == 0
+
+
+async def test_escalate_sets_status_due_date_timeline_and_mail(api, db, world):
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world)
+    got = (await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=world.tokens["advocate"]))
+    esc = got["escalateCase"]["escalation"]
+    assert got["escalateCase"]["errors"] == []
+    today = date.today()
+    assert esc["level"] == 1 and esc["levelName"] == "School" and esc["status"] == "SENT"
+    assert esc["sentOn"] == today.isoformat() and esc["responseWindowSchoolDays"] == 5
+    # Five school days on the district calendar: weekends and the closure week do not count.
+    assert esc["responseDueOn"] == _calendar().add_school_days(today, 5).isoformat()
+    assert date.fromisoformat(esc["responseDueOn"]) > today + timedelta(days=7)
+    assert esc["contact"]["name"] == "Dr. Maria Chen" and esc["sentBy"]["displayName"] == "Advocate"
+    mail = {m["kind"]: m for m in esc["mail"]}
+    assert mail["escalation_letter"]["to"] == ["principal@riverton.example.org"]
+    assert mail["escalation_letter"]["cc"] == [world.emails["advocate"]]
+    assert mail["family_notice"]["to"] == ["rivera@example.org"] and mail["family_notice"]["language"] == "es"
+    assert {m["status"] for m in esc["mail"]} == {"PENDING"}  # no SMTP configured in this test: kept, unsent
+    after = (await api.data(GET_CASE, {"id": case["id"]}, token=world.tokens["advocate"]))["case"]
+    assert after["status"] == "ESCALATED"
+    entry = [e["node"] for e in after["timeline"]["edges"] if e["node"]["kind"] == "ESCALATION"]
+    assert len(entry) == 1 and "Dr. Maria Chen" in entry[0]["body"] and entry[0]["statusTo"] == "ESCALATED"
+
+
+async def test_a_retried_escalation_with_the_same_key_sends_nothing_twice(api, db, world):
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world)
+    key = str(uuid.uuid4())
+    first = (await api.data(ESCALATE, _escalation(case["id"], contacts[1], idempotencyKey=key),
+                            token=world.tokens["advocate"]))["escalateCase"]
+    again = (await api.data(ESCALATE, _escalation(case["id"], contacts[1], idempotencyKey=key),
+                            token=world.tokens["advocate"]))["escalateCase"]
+    assert again["errors"] == [] and again["escalation"]["id"] == first["escalation"]["id"]
+    assert await _count(db, Escalation, world.org_id) == 1
+    assert await _count(db, OutboxMessage, world.org_id) == 2
+    misuse = (await api.data(ESCALATE, _escalation(case["id"], contacts[2], idempotencyKey=key),
+                             token=world.tokens["advocate"]))["escalateCase"]
+    assert misuse["errors"][0]["field"] == "idempotencyKey"
+
+
+async def test_acknowledge_answer_close_and_escalate_to_the_next_level(api, db, world):
+    contacts = await _contacts(db, world)
+    adv = world.tokens["advocate"]
+    _, _, case = await _open_case(api, world, email=None)
+    esc = (await api.data(ESCALATE, _escalation(case["id"], contacts[1], channel="LETTER"), token=adv)
+           )["escalateCase"]["escalation"]
+    assert esc["mail"] == []  # a letter, and no family email: nothing to send
+    ack = (await api.data(ACK, {"id": esc["id"]}, token=adv))["acknowledgeEscalation"]
+    assert ack["escalation"]["status"] == "ACKNOWLEDGED"
+    twice = (await api.data(ACK, {"id": esc["id"]}, token=adv))["acknowledgeEscalation"]
+    assert twice["errors"][0]["code"] == "INVALID_TRANSITION"
+    future = (await api.data(RESPOND, {"i": {"id": esc["id"], "respondedOn": (date.today() + timedelta(days=1))
+                                            .isoformat(), "notes": "Meeting set"}}, token=adv))
+    assert future["recordEscalationResponse"]["errors"][0]["field"] == "respondedOn"
+    ans = (await api.data(RESPOND, {"i": {"id": esc["id"], "respondedOn": date.today().isoformat(),
+                                         "notes": "The principal refused to hold a meeting."}}, token=adv)
+           )["recordEscalationResponse"]["escalation"]
+    assert ans["status"] == "RESPONDED" and ans["responseSchoolDays"] == 0 and ans["answeredWithinWindow"] is True
+    assert ans["responseNotes"] == "The principal refused to hold a meeting."
+    lower = (await api.data(ESCALATE, _escalation(case["id"], contacts[1], previousEscalationId=esc["id"]),
+                            token=adv))["escalateCase"]
+    assert lower["errors"][0]["code"] == "VALIDATION" and lower["errors"][0]["field"] == "contactId"
+    nxt = (await api.data(ESCALATE, _escalation(case["id"], contacts[2], previousEscalationId=esc["id"]),
+                          token=adv))["escalateCase"]["escalation"]
+    assert nxt["level"] == 2 and nxt["previous"]["id"] == esc["id"] and nxt["responseWindowSchoolDays"] == 10
+    closed = (await api.data(CLOSE, {"i": {"id": nxt["id"], "note": "Resolved at district level"}}, token=adv)
+              )["closeEscalation"]
+    assert closed["escalation"]["status"] == "CLOSED"
+    found = (await api.data(CASE_DEADLINES, {"id": case["id"]}, token=adv))["case"]
+    assert [(e["level"], e["status"]) for e in found["escalations"]] == [(1, "RESPONDED"), (2, "CLOSED")]
+
+
+async def test_escalations_filters_scope_and_tenancy(api, db, world, other_world):
+    contacts = await _contacts(db, world)
+    adv = world.tokens["advocate"]
+    _, _, case_a = await _open_case(api, world)
+    _, _, case_b = await _open_case(api, world)
+    a = (await api.data(ESCALATE, _escalation(case_a["id"], contacts[1]), token=adv))["escalateCase"]["escalation"]
+    b = (await api.data(ESCALATE, _escalation(case_b["id"], contacts[2]), token=adv))["escalateCase"]["escalation"]
+    async with db.transaction() as s:  # `a` went out three weeks ago and was never answered
+        await s.execute(update(Escalation).where(Escalation.id == _uuid(a["id"])).values(
+            sent_on=date.today() - timedelta(days=21), response_due_on=date.today() - timedelta(days=14)))
+
+    async def ids(f, token=adv):
+        return {e["node"]["id"] for e in (await api.data(LIST, {"f": f}, token=token))["escalations"]["edges"]}
+    assert await ids({"overdue": True}) == {a["id"]}
+    assert await ids({"overdue": False}) == {b["id"]}
+    assert await ids({"level": [2]}) == {b["id"]}
+    assert await ids({"contactId": [contacts[1]]}) == {a["id"]}
+    assert await ids({"districtId": [world.gid("District", world.district_id)]}) == {a["id"], b["id"]}
+    assert await ids({"dueBefore": date.today().isoformat()}) == {a["id"]}
+    assert await ids({"caseId": case_b["id"]}) == {b["id"]}
+    assert await ids({}, world.tokens["advocate_south"]) == set()  # North's cases are not in South's scope
+    assert await ids({}, world.tokens["viewer"]) == {a["id"], b["id"]}
+    viewer_view = (await api.data(LIST.replace("overdue", "overdue summary"), {}, token=world.tokens["viewer"]))
+    assert all(e["node"]["summary"] is None for e in viewer_view["escalations"]["edges"])
+    assert await ids({}, other_world.tokens["admin"]) == set()
+    denied = await api(LIST, {}, token=world.tokens["campaign_lead"])
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # Another organization cannot act on it, and gets the unknown-id answer.
+    foreign = (await api.data(ACK, {"id": a["id"]}, token=other_world.tokens["admin"]))["acknowledgeEscalation"]
+    unknown = (await api.data(ACK, {"id": world.gid("Escalation", uuid.uuid4())},
+                              token=other_world.tokens["admin"]))["acknowledgeEscalation"]
+    assert foreign == unknown and foreign["errors"][0]["code"] == "NOT_FOUND"
+    esc_other = (await api.data(ESCALATE, _escalation(case_a["id"], contacts[1]), token=other_world.tokens["admin"]))
+    assert esc_other["escalateCase"]["errors"][0]["code"] == "NOT_FOUND"
+
+    # The dashboard: my open cases, the overdue one, the one due soon.
+    dash = (await api.data(DASHBOARD, token=adv))["dashboard"]
+    assert {case_a["id"], case_b["id"]} <= {c["id"] for c in dash["openCases"]}
+    assert [e["id"] for e in dash["overdueEscalations"]] == [a["id"]]
+    assert dash["escalationsDueSoon"] == []  # b is due in 10 school days
+
+
+def _uuid(gid: str) -> uuid.UUID:
+    from api.relay import from_global_id
+    return from_global_id(gid)[1]
+
+
+async def test_district_responsiveness(api, db, world):
+    contacts = await _contacts(db, world)
+    adv = world.tokens["advocate"]
+    escs = []
+    for _ in range(3):
+        _, _, case = await _open_case(api, world)
+        escs.append((await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=adv)
+                     )["escalateCase"]["escalation"])
+    today = date.today()
+    async with db.transaction() as s:
+        # one answered late (8 school days), one answered in time (2), one overdue and unanswered
+        cal = _calendar()
+        start = today - timedelta(days=60)
+        for gid, answered_after in ((escs[0]["id"], 8), (escs[1]["id"], 2), (escs[2]["id"], None)):
+            due = cal.add_school_days(start, 5)
+            values = dict(sent_on=start, response_due_on=due)
+            if answered_after is not None:
+                values.update(status=EscalationStatus.RESPONDED, responded_on=cal.add_school_days(start, answered_after),
+                              response_school_days=answered_after)
+            await s.execute(update(Escalation).where(Escalation.id == _uuid(gid)).values(**values))
+    rows = (await api.data(RESPONSIVENESS, {"d": world.gid("District", world.district_id)},
+                           token=world.tokens["campaign_lead"]))["districtResponsiveness"]
+    assert rows == [{"office": "Riverton High School", "sent": 3, "answered": 2, "answeredWithinWindow": 1,
+                     "shareAnsweredWithinWindow": 0.3333, "medianSchoolDaysToAnswer": 5.0, "overdueNow": 1,
+                     "district": {"name": rows[0]["district"]["name"]}}]
+    assert rows[0]["district"]["name"].startswith("Riverton Public Schools")
+
+
+async def test_the_ladder_is_configured_by_admins(api, db, world):
+    assert [(lv["name"], lv["responseWindowSchoolDays"]) for lv in
+            (await api.data(LADDER, token=world.tokens["viewer"]))["escalationLadder"]] == [
+        ("School", 5), ("District office", 10), ("State agency", 30), ("Federal office", 30)]
+    new = [{"name": "School", "responseWindowSchoolDays": 3}, {"name": "Superintendent", "responseWindowSchoolDays": 7}]
+    denied = (await api.data(CONFIGURE, {"l": new}, token=world.tokens["advocate"]))["configureEscalationLadder"]
+    assert denied["errors"][0]["code"] == "FORBIDDEN"
+    bad = (await api.data(CONFIGURE, {"l": [{"name": "School", "responseWindowSchoolDays": 0}]},
+                          token=world.tokens["admin"]))["configureEscalationLadder"]
+    assert bad["errors"][0]["field"] == "levels.0.responseWindowSchoolDays"
+    contacts = await _contacts(db, world)  # a contact at level 3 would be stranded by a two-level ladder
+    stranded = (await api.data(CONFIGURE, {"l": new}, token=world.tokens["admin"]))["configureEscalationLadder"]
+    assert stranded["errors"][0]["code"] == "VALIDATION" and "PRS Intake" in stranded["errors"][0]["message"]
+    async with db.transaction() as s:
+        await s.execute(update(DistrictContact).where(DistrictContact.id == _uuid(contacts[3])).values(active=False))
+    ok = (await api.data(CONFIGURE, {"l": new}, token=world.tokens["admin"]))["configureEscalationLadder"]
+    assert ok["errors"] == [] and [lv["level"] for lv in ok["levels"]] == [1, 2]
+    _, _, case = await _open_case(api, world)
+    esc = (await api.data(ESCALATE, _escalation(case["id"], contacts[2]), token=world.tokens["advocate"])
+           )["escalateCase"]["escalation"]
+    assert esc["levelName"] == "Superintendent" and esc["responseWindowSchoolDays"] == 7
+
+
+async def test_milestones_start_and_meet_statutory_deadlines(api, db, world):
+    adv, admin = world.tokens["advocate"], world.tokens["admin"]
+    await _contacts(db, world)
+    assert (await api.data(PROFILE, {"p": "NARNIA"}, token=admin))["setDeadlineProfile"]["errors"] == [
+        {"code": "VALIDATION", "field": "profile"}]
+    assert (await api.data(PROFILE, {"p": "MASSACHUSETTS"}, token=adv))["setDeadlineProfile"]["errors"][0][
+        "code"] == "FORBIDDEN"
+    assert (await api.data(PROFILE, {"p": "MASSACHUSETTS"}, token=admin))["setDeadlineProfile"]["errors"] == []
+    _, _, case = await _open_case(api, world, student_extra={"specialEducation": "IEP"})
+    signed = date.today() - timedelta(days=50)
+    got = (await api.data(MILESTONE, {"i": {"caseId": case["id"], "milestone": "EVALUATION_CONSENT_SIGNED",
+                                           "occurredOn": signed.isoformat()}}, token=adv))["recordCaseMilestone"]
+    assert got["errors"] == []
+    started = {d["ruleCode"]: d for d in got["started"]}
+    assert set(started) == {"MA_EVALUATION", "MA_TEAM_MEETING_IEP"}
+    assert started["MA_EVALUATION"]["dueOn"] == _calendar().add_school_days(signed, 30).isoformat()
+    assert started["MA_EVALUATION"]["citation"] == "603 CMR 28.04(2)"
+    done = (await api.data(MILESTONE, {"i": {"caseId": case["id"], "milestone": "EVALUATION_COMPLETED",
+                                            "occurredOn": date.today().isoformat()}}, token=adv))["recordCaseMilestone"]
+    assert [(d["ruleCode"], d["metOn"]) for d in done["met"]] == [("MA_EVALUATION", date.today().isoformat())]
+    # Discipline: removals add up per school year; passing 10 days starts a manifestation determination deadline.
+    for days, expect in ((6, []), (4, []), (2, ["REMOVAL_THRESHOLD_MANIFESTATION"])):
+        r = (await api.data(MILESTONE, {"i": {"caseId": case["id"], "milestone": "REMOVAL_RECORDED",
+                                             "removalDays": days, "occurredOn": date.today().isoformat()}},
+                            token=adv))["recordCaseMilestone"]
+        assert [d["ruleCode"] for d in r["started"]] == expect, r
+    assert "12 this school year" in r["event"]["body"]
+    bad = (await api.data(MILESTONE, {"i": {"caseId": case["id"], "milestone": "REMOVAL_RECORDED",
+                                           "occurredOn": date.today().isoformat()}}, token=adv))["recordCaseMilestone"]
+    assert bad["errors"][0]["field"] == "removalDays"
+    seen = (await api.data(CASE_DEADLINES, {"id": case["id"]}, token=adv))["case"]["deadlines"]
+    by_code = {d["ruleCode"]: d for d in seen}
+    assert by_code["MA_EVALUATION"]["status"] in ("MET", "MET_LATE")
+    assert by_code["MA_TEAM_MEETING_IEP"]["status"] == "OPEN"
+    assert by_code["REMOVAL_THRESHOLD_MANIFESTATION"]["status"] == "OPEN"
+    dash = (await api.data(DASHBOARD, token=adv))["dashboard"]
+    assert "REMOVAL_THRESHOLD_MANIFESTATION" in {d["ruleCode"] for d in dash["deadlines"]}
+    denied = (await api.data(MILESTONE, {"i": {"caseId": case["id"], "milestone": "IEP_PROPOSED",
+                                              "occurredOn": date.today().isoformat()}},
+                             token=world.tokens["viewer"]))["recordCaseMilestone"]
+    assert denied["errors"][0]["code"] == "FORBIDDEN"
