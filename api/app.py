@@ -15,6 +15,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
+from api.campaigns import routes as campaign_routes
 from api.context import Context
 from api.schema import schema
 from api.session import token_from
@@ -75,6 +76,13 @@ async def index(_: Request) -> Response:
     return FileResponse(STATIC / "index.html")
 
 
+def _link_page(name: str):
+    """The pages mailed links open (the token is in the query string: never cached, never sent on as Referer)."""
+    async def page(_: Request) -> Response:
+        return FileResponse(STATIC / name, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return page
+
+
 async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -124,6 +132,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/", index),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/campaigns/{campaign_id}/brief", campaign_routes.brief),
+            Route("/campaigns/{campaign_id}/evidence.csv", campaign_routes.evidence_csv),
+            Route("/campaigns/{campaign_id}/evidence.json", campaign_routes.evidence_json),
+            Route("/accept-invite", _link_page("accept-invite.html")),
+            Route("/reset-password", _link_page("reset-password.html")),
         ],
         lifespan=lifespan,
     )

@@ -6,24 +6,34 @@ import logging
 import uuid
 
 import strawberry
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from graphql import GraphQLError
 
+from api.campaigns.schema import CampaignsMutation, CampaignsQuery
+from api.campaigns.types import CampaignType, NetworkType, StoryType
 from api.cases.schema import CasesMutation, CasesQuery
 from api.cases.types import CaseEventType, CaseType
 from api.context import Info
 from api.directory.schema import DirectoryMutation, DirectoryQuery
 from api.directory.types import DistrictClosureType, DistrictContactType, DistrictType, SchoolType
 from api.errors import QueryError
+from api.limits import limit_extensions
+from api.observability import GraphQLMetrics, is_unavailable
 from api.escalations.schema import EscalationsMutation, EscalationsQuery
 from api.escalations.types import CaseDeadlineType, EscalationType
+from api.audit.schema import AuditMutation, AuditQuery
+from api.identity.admin import AdminMutation, AdminQuery
 from api.identity.schema import IdentityMutation, IdentityQuery
 from api.identity.types import ChapterType, OrganizationType, UserType
 from api.people.schema import PeopleMutation, PeopleQuery
 from api.people.types import ConsentType, FamilyType, StudentType
 from api.relay import Node, from_global_id
 from api.resolve import fetch
+from domain.campaigns import networks as campaign_networks
+from domain.campaigns import service as campaigns
+from domain.campaigns import stories as campaign_stories
 from domain.cases import service as cases
 from domain.directory import service as directory
 from domain.directory.models import District, DistrictContact, School
@@ -66,6 +76,15 @@ async def _load_node(info: Info, type_name: str, obj_id: uuid.UUID):
                           "DistrictClosure": (DistrictClosure, DistrictClosureType.of)}[type_name]
         d = await directory.get(db, actor, model, obj_id)
         return d and convert(d)
+    if type_name == "Campaign":
+        c = await campaigns.get_campaign(db, actor, obj_id)
+        return c and CampaignType.of(c)
+    if type_name == "Story":
+        st = await campaign_stories.get_story(db, actor, obj_id)
+        return st and StoryType.of(st)
+    if type_name == "Network":
+        n = await campaign_networks.get_network(db, actor, obj_id)
+        return n and NetworkType.of(n, actor)
     if type_name in ("Organization", "Chapter", "User"):
         o = await identity.get_in_org(db, actor, type_name, obj_id)
         convert = {"Organization": OrganizationType.of, "Chapter": ChapterType.of, "User": UserType.of}[type_name]
@@ -85,15 +104,19 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (IdentityQuery, NodeQuery, CasesQuery, PeopleQuery, DirectoryQuery,
-                                      EscalationsQuery))
+                                      EscalationsQuery, AdminQuery, AuditQuery, CampaignsQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, CasesMutation, PeopleMutation, DirectoryMutation,
-                                            EscalationsMutation))
+                                            EscalationsMutation, AdminMutation, AuditMutation,
+                                            CampaignsMutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:
     # Typed failures and GraphQL's own validation errors reach the client; anything else is masked.
     original = error.original_error
     return original is not None and not isinstance(original, QueryError)
+
+
+UNAVAILABLE_MESSAGE = "The database is unavailable right now. Nothing was changed; try again in a moment."
 
 
 class MaskUnexpected(MaskErrors):
@@ -105,6 +128,11 @@ class MaskUnexpected(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
+        if is_unavailable(error.original_error):
+            log.warning("database unavailable request_id=%s path=%s: %s", request_id, error.path,
+                        error.original_error)
+            return GraphQLError(UNAVAILABLE_MESSAGE, nodes=error.nodes, path=error.path,
+                                extensions={"code": "UNAVAILABLE", "requestId": request_id})
         log.error("unexpected error request_id=%s path=%s", request_id, error.path,
                   exc_info=error.original_error)
         masked = super().anonymise_error(error)
@@ -112,12 +140,35 @@ class MaskUnexpected(MaskErrors):
         return masked
 
 
-def build_schema() -> strawberry.Schema:
-    extensions = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), MaskUnexpected]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
-                             types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
-                                    DistrictType, DistrictContactType, DistrictClosureType, OrganizationType,
-                                    ChapterType, UserType, EscalationType, CaseDeadlineType])
+class AdvocaseSchema(strawberry.Schema):
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        # With disable_field_suggestions (production): no "Did you mean ...?" of any kind (fields, arguments,
+        # types, enum values), so that the schema cannot be guessed from error messages.
+        if "Did you mean" in error.message:
+            error.message = error.message.split(" Did you mean")[0].strip()
+
+
+def build_schema(production: bool = False) -> strawberry.Schema:
+    """The schema; in production without introspection and without "did you mean" suggestions."""
+    extensions = [GraphQLMetrics, *limit_extensions(), *([DisableIntrospection] if production else []),
+                  lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), MaskUnexpected]
+    return AdvocaseSchema(query=Query, mutation=Mutation, extensions=extensions,
+                          config=StrawberryConfig(disable_field_suggestions=production),
+                          types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
+                                 DistrictType, DistrictContactType, DistrictClosureType, OrganizationType,
+                                 ChapterType, UserType, EscalationType, CaseDeadlineType, CampaignType, StoryType,
+                                 NetworkType])
 
 
 schema = build_schema()
+_production_schema: strawberry.Schema | None = None
+
+
+def schema_for(production: bool) -> strawberry.Schema:
+    global _production_schema
+    if not production:
+        return schema
+    if _production_schema is None:
+        _production_schema = build_schema(production=True)
+    return _production_schema

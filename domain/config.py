@@ -69,6 +69,9 @@ class Settings:
     demo_on_first_start: bool = True
     mail: MailSettings = field(default_factory=MailSettings)
     inprocess_worker: bool | None = None  # None: on for SQLite, off otherwise
+    public_url: str = "http://127.0.0.1:8000"  # where links in mail point (invitations, password resets)
+    invitation_ttl_hours: int = 168
+    password_reset_ttl_minutes: int = 60
 
     @property
     def run_inprocess_worker(self) -> bool:
@@ -98,6 +101,9 @@ class Settings:
             mail=MailSettings.from_env(e),
             inprocess_worker=(_bool(e["ADVOCASE_INPROCESS_WORKER"], False)
                               if e.get("ADVOCASE_INPROCESS_WORKER") else None),
+            public_url=(e.get("ADVOCASE_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            invitation_ttl_hours=int(e.get("ADVOCASE_INVITATION_TTL_HOURS") or 168),
+            password_reset_ttl_minutes=int(e.get("ADVOCASE_PASSWORD_RESET_TTL_MINUTES") or 60),
         )
         values.update(overrides)
         return cls(**values)
@@ -105,6 +111,8 @@ class Settings:
     def validate(self) -> None:
         if self.env not in {"development", "test", "production"}:
             raise ValueError(f"ADVOCASE_ENV must be development, test or production, not {self.env!r}")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ValueError(f"ADVOCASE_PUBLIC_URL must start with http:// or https://, not {self.public_url!r}")
         if self.production and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
             raise ValueError("ADVOCASE_SECRET_KEY must be set to a random value of 32+ characters in production")
         if self.production and self.mail.configured and self.mail.mail_from == MailSettings.mail_from:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -54,6 +55,40 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+# ---------------------------------------------------------------- tenant scope (PostgreSQL row-level security)
+
+# The organization whose rows the database shows this task: every PostgreSQL transaction begins with
+# `set_config('advocase.organization_id', <this>, true)` (a SET LOCAL), and the row-level security policies
+# of migration 0006 hide every row of every other organization; unset, no tenant row is visible at all.
+# It is set when the actor is resolved (domain.identity.service.resolve_actor) and, for work that starts
+# before an organization is known (sign-in, mailed links, the outbox worker, create-org), by domain.tenancy.
+TENANT_SETTING = "advocase.organization_id"
+_tenant: ContextVar[uuid.UUID | None] = ContextVar("advocase_tenant", default=None)
+
+
+def current_tenant() -> uuid.UUID | None:
+    return _tenant.get()
+
+
+def set_tenant(organization_id: uuid.UUID | None):
+    """Scope the rest of this task (request) to one organization; returns the token to reset it."""
+    return _tenant.set(organization_id)
+
+
+def reset_tenant(token) -> None:
+    _tenant.reset(token)
+
+
+@contextmanager
+def tenant(organization_id: uuid.UUID | None):
+    """Transactions begun inside the block see (and may write) only this organization's rows."""
+    token = _tenant.set(organization_id)
+    try:
+        yield
+    finally:
+        _tenant.reset(token)
+
+
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -75,7 +110,14 @@ def make_engine(url: str) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _tenant_scope(conn):  # every transaction: the current organization, or none (no tenant row visible)
+        org = _tenant.get()
+        conn.exec_driver_sql(f"SELECT set_config('{TENANT_SETTING}', %s, true)", (str(org) if org else "",))
+
+    return engine
 
 
 class Database:

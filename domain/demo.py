@@ -1,5 +1,9 @@
 """Demo data: two parent organizations with staff, a directory and two school years of cases.
 
+Cases that were escalated carry their escalations up the ladder (schools, district offices, state and federal
+agencies, each district answering in its own way), and special education and discipline cases the statutory
+deadlines their milestones started. No mail is queued: the demo is history.
+
 `advocase demo` loads it, and so does the first start of `advocase serve` on an empty database.
 Everything comes from one seeded `random.Random`, dated relative to today (the current and the
 previous school year; a school year starts on September 1), and is written in one unit of work:
@@ -30,7 +34,12 @@ from domain.cases.workflow import ACTIVE, CaseOutcome, CaseStatus, check_transit
 from domain.db import Database, utcnow
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode
-from domain.escalations.models import DistrictClosure
+from domain.escalations.calendar import Closure, SchoolCalendar
+from domain.escalations.deadlines import MILESTONE_LABELS, DeadlineStatus, Milestone, deadlines_started
+from domain.escalations.deadlines import status as deadline_status
+from domain.escalations.models import (
+    CaseDeadline, DistrictClosure, Escalation, EscalationChannel, EscalationLevel, EscalationStatus,
+)
 from domain.identity.models import Chapter, Membership, User
 from domain.identity.service import create_organization, create_user
 from domain.people.models import (
@@ -93,6 +102,8 @@ class DistrictSpec:
     key: str                           # email subdomain of its (made-up) staff
     area_code: str
     schools: tuple[tuple[str, str, str], ...]   # (name, grade span, chapter)
+    answers: tuple[int, int, int] = (50, 30, 20)  # how its schools and offices answer escalations (weights):
+                                                  # within the response window, late, never
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,7 @@ ORGS: tuple[OrgSpec, ...] = (
                 ("Richard J. Murphy K-8 School", "K-8", "Dorchester"),
                 ("Mather Elementary School", "K-5", "Dorchester"),
                 ("Joseph Lee K-8 School", "K-8", "Dorchester"),
-            )),
+            ), answers=(45, 35, 20)),
             DistrictSpec("Lawrence Public Schools", "lawrence", "978", (
                 ("Lawrence High School", "9-12", "Lawrence"),
                 ("Parthum Middle School", "6-8", "Lawrence"),
@@ -153,14 +164,14 @@ ORGS: tuple[OrgSpec, ...] = (
                 ("Henry K. Oliver School", "K-8", "Lawrence"),
                 ("Guilmette Elementary School", "K-5", "Lawrence"),
                 ("South Lawrence East Elementary School", "K-5", "Lawrence"),
-            )),
+            ), answers=(20, 55, 25)),
             DistrictSpec("Lowell Public Schools", "lowell", "978", (
                 ("Lowell High School", "9-12", "Lowell"),
                 ("Stoklosa Middle School", "6-8", "Lowell"),
                 ("Bartlett Community Partnership School", "K-8", "Lowell"),
                 ("Pawtucketville Memorial Elementary School", "K-4", "Lowell"),
                 ("Washington Elementary School", "K-4", "Lowell"),
-            )),
+            ), answers=(85, 10, 5)),
             DistrictSpec("Springfield Public Schools", "springfield", "413", (
                 ("High School of Science and Technology", "9-12", "Springfield"),
                 ("High School of Commerce", "9-12", "Springfield"),
@@ -168,7 +179,7 @@ ORGS: tuple[OrgSpec, ...] = (
                 ("Brightwood Elementary School", "K-5", "Springfield"),
                 ("Rebecca M. Johnson School", "K-5", "Springfield"),
                 ("Gerena Community School", "K-5", "Springfield"),
-            )),
+            ), answers=(25, 20, 55)),
         ),
         agencies=(
             AgencySpec(3, "PRS Intake Team", "Problem Resolution System intake specialist",
@@ -198,19 +209,19 @@ ORGS: tuple[OrgSpec, ...] = (
                 ("Leodis V. McDaniel High School", "9-12", "East Portland"),
                 ("Harrison Park School", "K-8", "East Portland"),
                 ("Lent School", "K-8", "East Portland"),
-            )),
+            ), answers=(50, 30, 20)),
             DistrictSpec("David Douglas School District", "ddouglas", "503", (
                 ("David Douglas High School", "9-12", "East Portland"),
                 ("Floyd Light Middle School", "6-8", "East Portland"),
                 ("Cherry Park Elementary School", "K-5", "East Portland"),
                 ("Gilbert Heights Elementary School", "K-5", "East Portland"),
-            )),
+            ), answers=(80, 12, 8)),
             DistrictSpec("Parkrose School District", "parkrose", "503", (
                 ("Parkrose High School", "9-12", "East Portland"),
                 ("Parkrose Middle School", "6-8", "East Portland"),
                 ("Shaver Elementary School", "K-5", "East Portland"),
                 ("Sacramento Elementary School", "K-5", "East Portland"),
-            )),
+            ), answers=(25, 45, 30)),
         ),
         agencies=(
             AgencySpec(3, "Dispute Resolution Team", "Complaint investigator",
@@ -613,6 +624,188 @@ ACTIVITY_KINDS = {CaseEventKind.CALL: 40, CaseEventKind.NOTE: 25, CaseEventKind.
                   CaseEventKind.DOCUMENT: 15}
 
 
+# ================================================================ escalations and statutory deadlines
+
+
+# What goes into an escalation, by subcategory: (summaries, remedies requested). De-identified: {who} is
+# "a 7th grader with an IEP" (or "the children" when the case is about the whole family), {Who} the same
+# capitalized; names never appear (the letter goes to district staff and state agencies).
+ESCALATION_TEXT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "IN_SCHOOL_SUSPENSION": (
+        ("{Who} has spent {days} full days in in-school suspension this term with no teacher and no classwork.",),
+        ("Classwork and instruction during every removal, and a behavior plan developed with the family.",)),
+    "OUT_OF_SCHOOL_SUSPENSION": (
+        ("{Who} was suspended {days} days without written notice to the parent or a chance to be heard first.",
+         "{Who} has been suspended {days} times this year; the school has not convened a team meeting."),
+        ("Remove the suspension from the record and meet with the family before any further removal.",)),
+    "EXPULSION": (
+        ("{Who} faces an expulsion hearing; the notice did not explain the family's rights or offer an "
+         "interpreter.", "{Who} has been out of school for {days} days pending expulsion with no schoolwork."),
+        ("Postpone the hearing until proper notice is given, and provide alternative education meanwhile.",)),
+    "EMERGENCY_REMOVAL": (
+        ("{Who} is sent home early most days; the school calls it a 'cool-down' so it is not recorded as a "
+         "suspension.",),
+        ("Stop informal removals, record every removal, and hold a meeting on supports.",)),
+    "RESTRAINT_SECLUSION": (
+        ("{Who} was physically restrained at school; the parent was not told within 24 hours and has not "
+         "received the written report.", "{Who} was secluded in a separate room on {days} occasions this month."),
+        ("The written restraint report, a meeting within 10 days, and a plan that rules out seclusion.",)),
+    "POLICE_REFERRAL_ARREST": (
+        ("Staff called the police on {who} over a hallway conflict instead of using the school's discipline "
+         "and counseling procedures.",),
+        ("Meet with the family, review the referral, and follow the district policy limiting police involvement "
+         "in discipline.",)),
+    "DISCIPLINE_OTHER": (
+        ("{Who} has had lunch detention every day for a month; the behavior behind it has not been addressed.",),
+        ("A behavior support plan in place of repeated punishments.",)),
+    "EVALUATION_REQUEST_DELAY": (
+        ("The parent of {who} requested a special education evaluation in writing; the evaluation has not been "
+         "completed within the timeline.", "The school told the parent of {who} to 'wait and see' instead of "
+         "evaluating, although the student is failing two classes."),
+        ("Complete the evaluation now and convene the team meeting within the state timeline.",)),
+    "ELIGIBILITY": (
+        ("{Who} was found not eligible for special education without the team considering the outside "
+         "evaluation the family provided.",),
+        ("Reconvene the team to consider the outside evaluation, or fund an independent educational "
+         "evaluation.",)),
+    "IEP_DEVELOPMENT": (
+        ("The IEP proposed for {who} leaves out the parent's concerns and repeats last year's goals.",
+         "The school has not sent the IEP for {who} {days} weeks after the team meeting."),
+        ("Reconvene the team and revise the IEP with the parent's concerns and measurable goals.",)),
+    "IEP_SERVICES_NOT_DELIVERED": (
+        ("{Who} has not received the {service} services in the IEP for {days} weeks.",),
+        ("Resume the services immediately and put compensatory services in writing.",)),
+    "PLACEMENT": (
+        ("The school proposes moving {who} to a substantially separate program without trying more support in "
+         "the current classroom.",),
+        ("Keep the current placement with added supports; no change of placement without a team meeting.",)),
+    "PLAN_504": (
+        ("Teachers are not following the 504 plan of {who}; testing accommodations were not provided this "
+         "term.",),
+        ("Share the 504 plan with every teacher and confirm in writing that the accommodations are in place.",)),
+    "SPECIAL_EDUCATION_OTHER": (
+        ("The family of {who} has not received IEP progress reports this year despite written requests.",),
+        ("Send the missing progress reports and a schedule for the next ones.",)),
+    "NO_INTERPRETER": (
+        ("No qualified interpreter was provided at a school meeting about {who}; a sibling was asked to "
+         "interpret.",),
+        ("A qualified interpreter at every meeting with the family, and the meeting held again with one.",)),
+    "DOCUMENTS_NOT_TRANSLATED": (
+        ("Discipline and special education notices about {who} reach the family only in English.",),
+        ("Translate the notices into the family's language and resend them.",)),
+    "ENGLISH_LEARNER_SERVICES": (
+        ("{Who} has received no English-language development instruction this term.",),
+        ("Provide the required English-language instruction and a plan to make up the missed services.",)),
+    "LANGUAGE_ACCESS_OTHER": (
+        ("The front office turns the parent away when they come without someone who speaks English.",),
+        ("Phone interpretation at the front office and training for front-office staff.",)),
+    "BULLYING": (
+        ("{Who} has been bullied repeatedly on the bus and at recess; the family's two reports were not "
+         "investigated.",),
+        ("Investigate, put a safety plan in place, and answer the family in writing.",)),
+    "HARASSMENT_DISCRIMINATION": (
+        ("{Who} has been targeted with slurs by classmates; staff saw some incidents and did not intervene.",),
+        ("Investigate under the district's anti-discrimination policy and put a safety plan in place.",)),
+    "CYBERBULLYING": (
+        ("Harassment of {who} in a group chat is spilling into school; the school says it cannot act.",),
+        ("Investigate the impact at school and put a safety plan in place.",)),
+    "ENROLLMENT_DENIED_DELAYED": (
+        ("A newcomer family has been unable to enroll {who} for {days} weeks over proof-of-address documents.",),
+        ("Enroll now; residency questions can be settled after enrollment.",)),
+    "SCHOOL_ASSIGNMENT_TRANSFER": (
+        ("The family's safety transfer request for {who} was denied without a written reason.",),
+        ("Reconsider the transfer and answer in writing with the reasons.",)),
+    "RECORDS_REQUEST": (
+        ("The parent's written request for the student records of {who} is unanswered past the legal "
+         "timeline.",),
+        ("Provide the complete records now.",)),
+    "NO_BUS_SERVICE": (
+        ("{Who} has had no bus assignment for {days} weeks.",),
+        ("Assign a bus route this week and reimburse the family's transportation costs.",)),
+    "SPECIALIZED_TRANSPORTATION": (
+        ("The transportation with a monitor in the IEP of {who} is not provided; the student misses school when "
+         "the van does not come.",),
+        ("Provide the IEP transportation every day and make up the missed school days.",)),
+    "UNSAFE_LATE_BUS": (
+        ("The bus of {who} arrives late most mornings and the student is marked tardy.",),
+        ("Fix the route and remove the tardies the bus caused.",)),
+    "UNSAFE_FACILITIES": (
+        ("Families have reported an unsafe condition in the building of {who} (no heat, mold) for months.",),
+        ("Repair it and tell families the timeline in writing.",)),
+    "THREATS_VIOLENCE": (
+        ("{Who} was threatened near school; there has been no follow-up and no safety plan.",),
+        ("A safety plan and a meeting with the family.",)),
+    "HEALTH_MEDICAL": (
+        ("The health plan of {who} is not followed; there is often no nurse or trained staff in the building.",),
+        ("Trained staff in the building all day and the health plan followed.",)),
+    "CHRONIC_ABSENCE": (
+        ("{Who} has missed {absences} school days because of anxiety; the school sends letters but offers no "
+         "support plan.",),
+        ("A support plan made with the family in place of warning letters.",)),
+    "TRUANCY_COURT_REFERRAL": (
+        ("{Who} was referred to truancy court although most absences are documented as medical.",),
+        ("Withdraw the court referral and meet to make a support plan.",)),
+    "SHORTENED_SCHOOL_DAY": (
+        ("{Who} has been on a two-hour school day for {days} weeks without a team meeting.",),
+        ("Restore a full school day with supports, and compensatory services.",)),
+    "OTHER": (
+        ("The family has asked the school for a clear answer about {who} for weeks without a reply.",),
+        ("A written answer and a meeting.",)),
+}
+# Discipline of a student with an IEP or a 504 plan: the manifestation determination is the point.
+MDR_TEXT = (
+    ("{Who} was suspended {days} days without a manifestation determination.",
+     "{Who} has been removed for more than 10 school days this year and no manifestation determination was "
+     "held."),
+    ("Convene a manifestation determination, expunge the suspension and review the behavior intervention "
+     "plan.",))
+SERVICES = ("speech-language", "counseling", "occupational therapy", "paraprofessional support")
+
+# How an answer reads, by ladder level: (the answer the family hoped for, the other kind).
+ANSWERS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    1: (("The principal agreed to meet with the family next week and review what happened.",
+         "The principal agreed in writing to what the family asked for."),
+        ("The principal says the school followed its policy and will not change the decision.",
+         "The principal referred us to the district office.")),
+    2: (("The office agreed to the remedy and will follow up with the school.",
+         "The district will convene a meeting within two weeks and put the agreement in writing."),
+        ("The office says it is looking into it; no timeline given.",
+         "The office backed the school's decision.")),
+    3: (("The state opened a complaint and required the district to answer in writing.",
+         "The state found the district out of compliance and ordered corrective action."),
+        ("The state declined to open a complaint and referred the family back to the district.",)),
+    4: (("OCR opened an investigation and offered early mediation.",),
+        ("OCR dismissed the complaint as untimely; the family was referred to legal services.",)),
+}
+# State and federal offices answer more regularly than schools do: (within the window, late, never).
+AGENCY_ANSWERS = {3: (65, 25, 10), 4: (45, 35, 20)}
+# Chance of going a rung up: after no answer within the window, and after an answer that did not resolve it.
+UP_WITHOUT_ANSWER = {1: 0.6, 2: 0.5, 3: 0.3}
+UP_AFTER_ANSWER = {1: 0.5, 2: 0.4, 3: 0.3}
+MAX_ESCALATIONS = 3
+CHANNELS = {EscalationChannel.EMAIL: 70, EscalationChannel.LETTER: 12, EscalationChannel.MEETING: 10,
+            EscalationChannel.PHONE: 8}
+AGENCY_CHANNELS = {EscalationChannel.EMAIL: 65, EscalationChannel.LETTER: 35}
+NO_RELEASE = ("Escalated: the family is taking it to the district themselves; there is no active release on file "
+              "for us to share their records.")
+CLOSE_NOTES = ("Closing the escalation: resolved at the school.", "Closing the escalation; the case is resolved.")
+
+# Statutory timelines recorded on cases (milestones and the deadlines they start).
+EVALUATION_SUBCATEGORIES = ("EVALUATION_REQUEST_DELAY", "ELIGIBILITY")
+MDR_SUBCATEGORIES = ("OUT_OF_SCHOOL_SUSPENSION", "EXPULSION", "EMERGENCY_REMOVAL")
+MILESTONE_NOTES: dict[Milestone, tuple[str, ...]] = {
+    Milestone.EVALUATION_CONSENT_SIGNED: ("The parent signed the consent form at the school; we have a copy.",
+                                          "Consent form signed after we asked for it in writing."),
+    Milestone.EVALUATION_COMPLETED: ("Evaluation reports received.", "The school says all assessments are done."),
+    Milestone.IEP_PROPOSED: ("The proposed IEP arrived by mail.", "Team meeting held; IEP proposed."),
+    Milestone.PLACEMENT_CHANGE_DECIDED: ("With earlier removals this is more than 10 school days this year.",
+                                         "Long-term suspension decided at the hearing."),
+    Milestone.MANIFESTATION_DETERMINATION_HELD: (
+        "The team found the behavior was a manifestation of the disability; the behavior plan will be revised.",
+        "The team found no manifestation; the family disagrees and is considering an appeal."),
+}
+
+
 # ================================================================ the summary
 
 
@@ -631,6 +824,12 @@ class DemoOrgSummary:
     cases: int = 0
     events: int = 0
     cases_by_status: dict[str, int] = field(default_factory=dict)
+    escalations: int = 0
+    escalations_by_status: dict[str, int] = field(default_factory=dict)
+    escalations_overdue: int = 0                   # open and past their response date today
+    escalations_answered_late: int = 0
+    deadlines: int = 0
+    deadlines_by_status: dict[str, int] = field(default_factory=dict)   # MET, MET_LATE, MISSED, OPEN
 
 
 @dataclass
@@ -698,6 +897,33 @@ class _Ctx:
     schools: dict[str, list[School]] = field(default_factory=dict)     # chapter -> schools
     district_of_chapter: dict[str, uuid.UUID] = field(default_factory=dict)
     district_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    ladder: dict[int, tuple[str, int]] = field(default_factory=dict)              # level -> (name, window)
+    calendars: dict[uuid.UUID, SchoolCalendar] = field(default_factory=dict)     # district -> its calendar
+    answers: dict[uuid.UUID, tuple[int, int, int]] = field(default_factory=dict)
+    principals: dict[uuid.UUID, DistrictContact] = field(default_factory=dict)   # school -> its principal
+    rungs: dict[tuple[uuid.UUID, int], list[DistrictContact]] = field(default_factory=dict)  # (district, level)
+    escalations: list[Escalation] = field(default_factory=list)
+    ladders: list[_Ladder] = field(default_factory=list)         # the cases that were escalated
+    open_cases: list[_Open] = field(default_factory=list)        # OPEN cases that could still be
+    answers_given: dict[uuid.UUID, CaseEvent] = field(default_factory=dict)   # escalation -> its answer
+    deadlines: list[CaseDeadline] = field(default_factory=list)
+    new_consents: list[Consent] = field(default_factory=list)    # releases signed in order to escalate
+    milestones: list[_Milestones] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> date:
+        """The first day the district calendars cover (the previous school year's start)."""
+        start = school_year_start(self.today)
+        return start.replace(year=start.year - 1)
+
+    def moment(self, day: date, after: datetime) -> datetime | None:
+        """A moment on `day` later than `after`, or None when that would be in the future."""
+        if day > self.today:
+            return None
+        at = self.at(day)
+        if at <= after:
+            at = after + timedelta(minutes=self.rng.randint(5, 90))
+        return at if at <= self.now else None
 
     def id(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -710,6 +936,11 @@ class _Ctx:
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
+
+    def day_of(self, moment: datetime, floor: date) -> date:
+        """The day something at `moment` happened on, as the timeline dates status changes: not before
+        `floor` (the case's opening) nor after today."""
+        return min(max(self.local_day(moment), floor), self.today)
 
 
 async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: date) -> DemoOrgSummary:
@@ -738,9 +969,15 @@ async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: d
     await s.execute(update(Chapter).where(Chapter.organization_id == org.id).values(created_at=since))
     await s.execute(update(Membership).where(Membership.organization_id == org.id).values(created_at=since))
 
-    ctx = _Ctx(rng=rng, spec=spec, org_id=org.id, today=today, now=utcnow(),
-               tz=timezone(timedelta(hours=spec.utc_offset)), chapter_ids=chapter_ids, admin_id=admin.id,
+    tz = timezone(timedelta(hours=spec.utc_offset))
+    now = utcnow()
+    if today != date.today():     # loading as of another day: "now" is that day's late afternoon
+        now = datetime.combine(today, time(17, 0), tzinfo=tz).astimezone(timezone.utc)
+    ctx = _Ctx(rng=rng, spec=spec, org_id=org.id, today=today, now=now,
+               tz=tz, chapter_ids=chapter_ids, admin_id=admin.id,
                advocates={u.chapters[0]: users[u.email].id for u in staff if u.role == "advocate"})
+    ctx.ladder = {x.level: (x.name, x.response_window_school_days) for x in await s.scalars(
+        select(EscalationLevel).where(EscalationLevel.organization_id == org.id))}
     summary = DemoOrgSummary(id=org.id, name=spec.name, chapters=[c.name for c in spec.chapters])
 
     districts, schools, contacts, closures = _directory(ctx, since)
@@ -766,11 +1003,24 @@ async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: d
     cases, assignees, events = _cases(ctx, families)
     s.add_all(cases)
     await s.flush()
-    s.add_all(assignees + events)
+    s.add_all(assignees + events + ctx.new_consents + ctx.deadlines)
+    s.add_all(ctx.escalations)    # in order: an escalation comes after the one below it that it follows
     await s.flush()
     summary.cases, summary.events = len(cases), len(events)
+    summary.consents += len(ctx.new_consents)
     by_status = Counter(c.status.value for c in cases)
     summary.cases_by_status = {st.value: by_status.get(st.value, 0) for st in CaseStatus}
+    summary.escalations = len(ctx.escalations)
+    by_status = Counter(e.status.value for e in ctx.escalations)
+    summary.escalations_by_status = {st.value: by_status.get(st.value, 0) for st in EscalationStatus}
+    summary.escalations_overdue = sum(e.status in (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
+                                      and e.response_due_on < today for e in ctx.escalations)
+    summary.escalations_answered_late = sum(e.responded_on is not None and e.responded_on > e.response_due_on
+                                            for e in ctx.escalations)
+    summary.deadlines = len(ctx.deadlines)
+    by_status = Counter(deadline_status(due_on=d.due_on, met_on=d.met_on, today=today).value
+                        for d in ctx.deadlines)
+    summary.deadlines_by_status = {st.value: by_status.get(st.value, 0) for st in DeadlineStatus}
     return summary
 
 
@@ -804,17 +1054,24 @@ def _directory(ctx: _Ctx, since: datetime):
             ctx.schools.setdefault(chapter, []).append(school)
             ctx.district_of_chapter.setdefault(chapter, district.id)
             contacts.append(contact(district, spec, 1, next(names), "Principal", name, [], school))
+            ctx.principals[school.id] = contacts[-1]
         for title, office, areas in DISTRICT_OFFICES:
             contacts.append(contact(district, spec, 2, next(names), title, office, areas))
         for agency in ctx.spec.agencies:
             contacts.append(contact(district, spec, agency.level, agency.name, agency.title, agency.office, [],
                                     email=agency.email, phone=agency.phone))
+        for c in contacts:
+            if c.district_id == district.id:
+                ctx.rungs.setdefault((district.id, c.ladder_level), []).append(c)
+        ctx.answers[district.id] = spec.answers
         calendar = _ma_closures if ctx.spec.state == "MA" else _or_closures
         first = school_year_start(ctx.today).year - 1
         for year in (first, first + 1):
             for name, starts, ends in calendar(year):
                 closures.append(DistrictClosure(id=ctx.id(), organization_id=org, district_id=district.id,
                                                 name=name, starts_on=starts, ends_on=ends))
+        ctx.calendars[district.id] = SchoolCalendar([Closure(c.starts_on, c.ends_on) for c in closures
+                                                     if c.district_id == district.id])
     return districts, schools, contacts, closures
 
 
@@ -1025,6 +1282,10 @@ def _cases(ctx: _Ctx, households: list[_Household]):
         cases.append(case)
         assignees += people
         events += timeline
+    for ladder in ctx.ladders:
+        ctx.escalations += ladder.sent
+    _fresh_escalations(ctx, events)
+    _pending_deadlines(ctx, events)
     return cases, assignees, events
 
 
@@ -1093,6 +1354,10 @@ def _case(ctx: _Ctx, h: _Household, opened_on: date):
         incident_on=opened_on - timedelta(days=rng.randint(0, 14)) if rng.random() < 0.8 else None,
         tags=sorted(tags), created_by_id=opener)
     events = _timeline(ctx, h, case, steps, opener, assigned, last_day, school, student)
+    people = {opener, *assigned}
+    deadlines = _deadlines(ctx, case, student, events, assigned[0], people)
+    _escalations(ctx, h, case, student, events, deadlines, people)
+    events.sort(key=lambda e: e.occurred_at)   # stable: "Case opened" stays first
     case.created_at = events[0].occurred_at
     case.updated_at = events[-1].occurred_at
     if case.status in ACTIVE:
@@ -1215,6 +1480,517 @@ def _timeline(ctx: _Ctx, h: _Household, case: Case, steps: list[tuple[CaseStatus
     return events
 
 
+# ---------------------------------------------------------------- statutory deadlines
+
+
+@dataclass
+class _Milestones:
+    """What was recorded on one case: its deadlines and the milestone entries, in order."""
+
+    case: Case
+    people: set[uuid.UUID]
+    deadlines: list[CaseDeadline]
+    recorded: list[tuple[Milestone, CaseEvent]]
+
+
+def _deadlines(ctx: _Ctx, case: Case, student: Student | None, events: list[CaseEvent],
+               author: uuid.UUID, people: set[uuid.UUID]) -> list[CaseDeadline]:
+    """Milestones on evaluation cases (consent to evaluate, evaluation, proposed IEP) and on discipline cases of
+    students with disabilities (change of placement, manifestation determination), with the deadlines they
+    start and meet, as `record_milestone` writes them. On a finished case every deadline was kept, on time or
+    late, before it was resolved; missed ones are on active cases."""
+    if student is None:
+        return []
+    rng = ctx.rng
+    active = case.status in ACTIVE     # advocates keep the timelines of their live cases up to date
+    disability = student.special_education in (SpecialEducationStatus.IEP, SpecialEducationStatus.PLAN_504)
+    if case.category == "SPECIAL_EDUCATION" and case.subcategory in EVALUATION_SUBCATEGORIES and not disability:
+        if rng.random() >= (0.9 if active else 0.7):
+            return []
+        trigger_milestone = Milestone.EVALUATION_CONSENT_SIGNED
+        trigger = case.opened_on + timedelta(days=rng.randint(-40, 12) if case.subcategory ==
+                                             "EVALUATION_REQUEST_DELAY" else -rng.randint(25, 80))
+    elif case.category == "DISCIPLINE" and disability and case.subcategory in MDR_SUBCATEGORIES:
+        if rng.random() >= (0.85 if active else 0.6):
+            return []
+        trigger_milestone = Milestone.PLACEMENT_CHANGE_DECIDED
+        trigger = case.incident_on or case.opened_on - timedelta(days=rng.randint(0, 6))
+    else:
+        return []
+
+    finished = None if active else next(e for e in events if e.kind is CaseEventKind.STATUS_CHANGE
+                                        and e.data.get("to") in (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value))
+    end_at = finished.occurred_at if finished else ctx.now
+    last_day = min(ctx.local_day(end_at), ctx.today)
+    cal = ctx.calendars[case.district_id]
+    trigger = max(trigger, ctx.earliest)
+    while not cal.is_school_day(trigger):    # things happen at school on school days
+        trigger -= timedelta(days=1)
+    if trigger < ctx.earliest or trigger > last_day:
+        return []
+
+    def kept(start: date, due: date, weights: dict, after: date) -> date | None:
+        """When the school did it (on time, late or not yet); on a finished case it did, before the end
+        (so "not yet" there means at the very end)."""
+        window = cal.school_days_between(start, due)
+        how = _weighted(rng, weights)
+        day = None
+        if how == "on time":
+            day = cal.add_school_days(start, rng.randint(max(1, window * 2 // 3), window))
+        elif how == "late":
+            day = cal.add_school_days(start, window + rng.randint(2, max(4, window // 2)))
+        if day is not None and day > last_day:
+            day = None
+        if day is None and not active:
+            day = last_day
+            while day > after and not cal.is_school_day(day):
+                day -= timedelta(days=1)
+        return max(day, after) if day is not None else None
+
+    happened: list[tuple[Milestone, date]] = [(trigger_milestone, trigger)]
+    rows: list[CaseDeadline] = []
+    by_met: dict[Milestone, CaseDeadline] = {}     # each rule is met by one milestone
+    for d in deadlines_started(ctx.spec.deadline_profile, trigger_milestone, trigger, cal):
+        rows.append(CaseDeadline(
+            id=ctx.id(), organization_id=ctx.org_id, case_id=case.id, rule_code=d.rule.code, label=d.rule.label,
+            citation=d.rule.citation, milestone=trigger_milestone.value, trigger_on=d.trigger_on, due_on=d.due_on,
+            created_by_id=author))
+        by_met[d.rule.met_by] = rows[-1]
+    if trigger_milestone is Milestone.EVALUATION_CONSENT_SIGNED:
+        evaluation = by_met[Milestone.EVALUATION_COMPLETED]
+        done = kept(trigger, evaluation.due_on, {"on time": 35, "late": 25, "not yet": 40} if active
+                    else {"on time": 55, "late": 30, "not yet": 15}, trigger)
+        if done is not None:
+            happened.append((Milestone.EVALUATION_COMPLETED, done))
+            iep = by_met.get(Milestone.IEP_PROPOSED)
+            if iep is not None:
+                proposed = kept(trigger, iep.due_on, {"on time": 55, "late": 30, "not yet": 15}, done)
+                if proposed is not None:
+                    happened.append((Milestone.IEP_PROPOSED, proposed))
+    else:
+        mdr = by_met[Milestone.MANIFESTATION_DETERMINATION_HELD]
+        held = kept(trigger, mdr.due_on, {"on time": 40, "late": 15, "not held": 45} if active
+                    else {"on time": 55, "late": 30, "not held": 15}, trigger)
+        if held is not None:
+            happened.append((Milestone.MANIFESTATION_DETERMINATION_HELD, held))
+
+    # The timeline: each milestone recorded on the day or a little later, in order, before the case ended.
+    record = _Milestones(case, people, rows, [])
+    previous = events[0].occurred_at
+    for milestone, on in happened:
+        recorded = min(max(on, case.opened_on) + timedelta(days=rng.randint(0, 2)), last_day)
+        at = max(ctx.at(recorded), previous + timedelta(minutes=rng.randint(5, 60)))
+        if at >= end_at:
+            at = previous + (end_at - previous) / 2
+        previous = at
+        started = [r for r in rows if r.milestone == milestone.value]
+        met = [r for m, r in by_met.items() if m is milestone and r.met_on is None and r.trigger_on <= on]
+        for r in met:
+            r.met_on = on
+        for r in started:
+            r.created_at = at
+        body = MILESTONE_LABELS[milestone]
+        if rng.random() < 0.4:
+            body += f". {rng.choice(MILESTONE_NOTES[milestone])}"
+        events.append(CaseEvent(
+            id=ctx.id(), organization_id=ctx.org_id, case_id=case.id, kind=CaseEventKind.MILESTONE, body=body,
+            occurred_at=at, created_at=at, author_id=author,
+            data={"milestone": milestone.value, "occurredOn": on.isoformat(),
+                  "started": [r.rule_code for r in started], "met": [r.rule_code for r in met]}))
+        record.recorded.append((milestone, events[-1]))
+    ctx.deadlines += rows
+    ctx.milestones.append(record)
+    return rows
+
+
+def _pending_deadlines(ctx: _Ctx, events: list[CaseEvent]) -> None:
+    """Every chapter advocate has a statutory deadline to watch on their dashboard: when none of theirs is
+    pending, the last milestone on one of their live cases has not happened after all."""
+    rng = ctx.rng
+    for advocate in ctx.advocates.values():
+        mine = [m for m in ctx.milestones if advocate in m.people]
+        if any(d.met_on is None for m in mine for d in m.deadlines):
+            continue
+        live = [m for m in mine if m.case.status in ACTIVE and len(m.recorded) > 1]
+        if live:
+            m = rng.choice(live)
+            milestone, event = m.recorded.pop()
+            events.remove(event)
+            for d in m.deadlines:
+                if d.rule_code in event.data["met"]:
+                    d.met_on = None
+
+
+# ---------------------------------------------------------------- escalations
+
+
+OPEN_ESCALATION = (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
+
+
+@dataclass
+class _Ladder:
+    """One case on its way up the escalation ladder."""
+
+    case: Case
+    household: _Household
+    people: set[uuid.UUID]          # who opened it or is assigned: whose dashboard shows it
+    author: uuid.UUID
+    principal: DistrictContact | None
+    top: int                        # the highest rung that fits the issue (4: a federal civil-rights office)
+    summary: str
+    remedy: str
+    deadlines: list[CaseDeadline]
+    sent: list[Escalation] = field(default_factory=list)
+
+
+@dataclass
+class _Open:
+    """An OPEN case that its advocate could still escalate."""
+
+    case: Case
+    household: _Household
+    student: Student | None
+    deadlines: list[CaseDeadline]
+    people: set[uuid.UUID]
+    author: uuid.UUID
+    since: datetime                 # when it became OPEN: an escalation would come after that
+
+
+def _new_ladder(ctx: _Ctx, h: _Household, case: Case, student: Student | None, deadlines: list[CaseDeadline],
+                people: set[uuid.UUID], author: uuid.UUID) -> _Ladder:
+    rng = ctx.rng
+    disability = student is not None and student.special_education in (
+        SpecialEducationStatus.IEP, SpecialEducationStatus.PLAN_504)
+    federal = (case.category == "LANGUAGE_ACCESS" or case.subcategory in ("HARASSMENT_DISCRIMINATION", "PLAN_504")
+               or (disability and case.category in ("DISCIPLINE", "SPECIAL_EDUCATION")))
+    texts = MDR_TEXT if disability and case.category == "DISCIPLINE" else ESCALATION_TEXT[case.subcategory]
+    who = _who(student)
+    words = {"who": who, "Who": who[0].upper() + who[1:], "days": rng.randint(3, 12),
+             "absences": rng.randint(18, 40), "service": rng.choice(SERVICES)}
+    return _Ladder(case=case, household=h, people=people, author=author,
+                   principal=ctx.principals.get(case.school_id) if case.school_id else None, top=4 if federal else 3,
+                   summary=rng.choice(texts[0]).format(**words), remedy=rng.choice(texts[1]), deadlines=deadlines)
+
+
+def _escalations(ctx: _Ctx, h: _Household, case: Case, student: Student | None, events: list[CaseEvent],
+                 deadlines: list[CaseDeadline], people: set[uuid.UUID]) -> None:
+    """The escalations behind the case's ESCALATED status, as `escalate_case` and the answers record them.
+
+    The timeline's move to ESCALATED becomes the first escalation (to the principal, or to the district office
+    when there is no school); while the case stays escalated it may go up the ladder when an answer is late or
+    does not resolve it. Answers follow the district's habits; an escalation still open when the case is
+    resolved is closed then. Only with a release to share with the district active on the day it is sent.
+    """
+    start = next((e for e in events if e.kind is CaseEventKind.STATUS_CHANGE
+                  and e.data.get("to") == CaseStatus.ESCALATED.value), None)
+    if start is None:
+        if case.status is CaseStatus.OPEN:
+            became_open = [e for e in events if e.kind is CaseEventKind.STATUS_CHANGE][-1]
+            ctx.open_cases.append(_Open(case, h, student, deadlines, people, became_open.author_id,
+                                        became_open.occurred_at))
+        return
+    rng = ctx.rng
+    after = next((e for e in events if e.kind is CaseEventKind.STATUS_CHANGE and e.occurred_at > start.occurred_at),
+                 None)
+    end_at = after.occurred_at if after else ctx.now    # the next status change ends this stretch
+    resolved = after is not None and after.data.get("to") == CaseStatus.RESOLVED.value
+    answers_until = end_at if resolved else ctx.now     # on hold "while the district investigates": it may answer
+    cal = ctx.calendars[case.district_id]
+    ladder = _new_ladder(ctx, h, case, student, deadlines, people, start.author_id)
+    resolved_well = any(e.data.get("outcome") in (CaseOutcome.REMEDY_ACHIEVED.value, CaseOutcome.PARTIAL_REMEDY.value)
+                        for e in events if e.kind is CaseEventKind.STATUS_CHANGE)
+
+    level = 1 if ladder.principal is not None and rng.random() < 0.85 else 2
+    sent_at = start.occurred_at
+    while True:
+        esc = _send(ctx, ladder, level, sent_at, events, start)
+        if esc is None:
+            break
+        window, due = esc.response_window_school_days, esc.response_due_on
+        # The answer: within the window, late or never, as this district (or agency) tends to.
+        how = _weighted(rng, dict(zip(("on time", "late", "never"),
+                                      AGENCY_ANSWERS.get(level) or ctx.answers[case.district_id])))
+        answer_on = answer_at = None
+        if how != "never":
+            days = (rng.randint(max(1, window // 4), window) if how == "on time"
+                    else window + rng.randint(1, max(3, window // 2)))
+            answer_on = cal.add_school_days(esc.sent_on, days)
+            answer_at = ctx.moment(answer_on, sent_at)
+            if resolved and how == "on time" and (answer_at is None or answer_at >= end_at):
+                # The case was resolved first: the answer came then, and is what resolved it.
+                answer_on = ctx.day_of(end_at, case.opened_on)
+                while answer_on > esc.sent_on and not cal.is_school_day(answer_on):
+                    answer_on -= timedelta(days=1)
+                answer_at = ctx.moment(answer_on, sent_at)
+                if answer_at is not None and answer_at >= end_at:
+                    answer_at = end_at - timedelta(minutes=rng.randint(5, 30))
+                if answer_on <= esc.sent_on or answer_at is None or answer_at <= sent_at:
+                    answer_on = answer_at = None
+            elif answer_at is None or answer_at >= answers_until:     # a late answer that never came
+                answer_on = answer_at = None
+        # Up a rung: no answer within the window, or an answer that did not resolve it.
+        next_at = None
+        if len(ladder.sent) < MAX_ESCALATIONS and level < ladder.top and rng.random() < (
+                UP_AFTER_ANSWER if answer_at else UP_WITHOUT_ANSWER)[level]:
+            next_on = cal.add_school_days(answer_on or due, rng.randint(1, 8))
+            next_at = ctx.moment(next_on, answer_at or sent_at)
+            if next_at is not None and next_at >= end_at:
+                next_at = None
+        if rng.random() < 0.45:
+            ack_on = cal.add_school_days(esc.sent_on, rng.randint(1, 2))
+            ack_at = ctx.moment(ack_on, sent_at)
+            if ack_at and all(ack_at < x for x in (answer_at, next_at, end_at) if x) and not (
+                    answer_on and ack_on >= answer_on):
+                _acknowledge(ctx, ladder, esc, ack_at, events)
+        if answer_at is not None:
+            _answer(ctx, ladder, esc, answer_on, answer_at, next_at is None and resolved_well, events)
+        if next_at is None:
+            break
+        # A civil-rights issue may go from the district straight to the federal office.
+        level = 4 if ladder.top == 4 and level == 2 and rng.random() < 0.5 else level + 1
+        sent_at = next_at
+
+    if not ladder.sent:       # no release on file: the status moved, but nothing was sent by us
+        start.body = NO_RELEASE
+        return
+    last = ladder.sent[-1]
+    if resolved and (last.status in OPEN_ESCALATION
+                     or (last.status is EscalationStatus.RESPONDED and rng.random() < 0.4)):
+        at = end_at - timedelta(minutes=rng.randint(2, 30))
+        if at > last.updated_at:
+            last.status, last.closed_at, last.updated_at = EscalationStatus.CLOSED, at, at
+            _event(ctx, ladder, at, CaseEventKind.RESPONSE,
+                   rng.choice(CLOSE_NOTES + (f"Escalation to {last.level_name} closed.",)),
+                   {"escalationId": str(last.id), "status": last.status.value}, events)
+    ctx.ladders.append(ladder)
+
+
+def _send(ctx: _Ctx, ladder: _Ladder, level: int, sent_at: datetime, events: list[CaseEvent],
+          start: CaseEvent | None = None, sent_on: date | None = None) -> Escalation | None:
+    """Escalate to a contact at `level` (closing the open escalation below), if the family's release allows.
+
+    `start`, the timeline's move to ESCALATED, becomes the first escalation's entry; otherwise one is added.
+    """
+    rng, case = ctx.rng, ladder.case
+    sent_on = sent_on or ctx.day_of(sent_at, case.opened_on)
+    if not _release(ctx, ladder.household, case, sent_on, sent_at, ladder.author):
+        return None
+    contact = ladder.principal if level == 1 else _rung_contact(ctx, case, level)
+    name, window = ctx.ladder[level]
+    due = ctx.calendars[contact.district_id].add_school_days(sent_on, window)
+    channel = _weighted(rng, CHANNELS if level <= 2 else AGENCY_CHANNELS)
+    prev = ladder.sent[-1] if ladder.sent else None
+    text = ladder.summary
+    if prev is not None:
+        below = prev.level_name.lower()
+        text = (f"The {below}'s answer of {_day(prev.responded_on)} did not resolve it. " if prev.responded_on
+                else f"No answer from the {below} within {prev.response_window_school_days} school days of "
+                     f"{_day(prev.sent_on)}. ") + text
+    missed = [d for d in ladder.deadlines if d.due_on < sent_on and (d.met_on is None or d.met_on > sent_on)]
+    if missed:
+        text += f" Statutory deadline passed: {missed[0].label.lower()} ({missed[0].citation}), due " \
+                f"{_day(missed[0].due_on)}."
+    esc = Escalation(
+        id=ctx.id(), organization_id=ctx.org_id, case_id=case.id, district_id=contact.district_id,
+        contact_id=contact.id, previous_id=prev.id if prev else None, level=level, level_name=name,
+        office=contact.office, channel=channel, summary=text, remedy_requested=ladder.remedy, sent_at=sent_at,
+        sent_on=sent_on, response_window_school_days=window, response_due_on=due, status=EscalationStatus.SENT,
+        created_by_id=ladder.author, updated_at=sent_at, version=1)
+    if prev is not None and prev.status in OPEN_ESCALATION:
+        prev.status, prev.closed_at, prev.updated_at = EscalationStatus.CLOSED, sent_at, sent_at
+    body = f"Escalated to {contact.name} ({name}) by {channel.value.lower()}; answer due {due.isoformat()}."
+    data = {"escalationId": str(esc.id), "level": level, "contactId": str(contact.id),
+            "from": (CaseStatus.ESCALATED.value if prev is not None else start.data["from"] if start is not None
+                     else case.status.value),
+            "to": CaseStatus.ESCALATED.value, "dueOn": due.isoformat()}
+    if start is not None and prev is None:
+        start.kind, start.body, start.data = CaseEventKind.ESCALATION, body, data
+    else:
+        _event(ctx, ladder, sent_at, CaseEventKind.ESCALATION, body, data, events)
+    ladder.sent.append(esc)
+    return esc
+
+
+def _acknowledge(ctx: _Ctx, ladder: _Ladder, esc: Escalation, at: datetime, events: list[CaseEvent]) -> None:
+    esc.status, esc.acknowledged_at, esc.updated_at = EscalationStatus.ACKNOWLEDGED, at, at
+    _event(ctx, ladder, at, CaseEventKind.RESPONSE, f"{esc.level_name} acknowledged the escalation.",
+           {"escalationId": str(esc.id), "status": esc.status.value}, events)
+
+
+def _answer(ctx: _Ctx, ladder: _Ladder, esc: Escalation, on: date, at: datetime, good: bool,
+            events: list[CaseEvent]) -> None:
+    notes = ctx.rng.choice(ANSWERS[esc.level][0 if good else 1])
+    esc.status, esc.responded_on, esc.response_notes = EscalationStatus.RESPONDED, on, notes
+    esc.response_school_days = ctx.calendars[esc.district_id].school_days_between(esc.sent_on, on)
+    esc.acknowledged_at = esc.acknowledged_at or at
+    esc.updated_at = at
+    late = on > esc.response_due_on
+    ctx.answers_given[esc.id] = _event(
+        ctx, ladder, at, CaseEventKind.RESPONSE,
+        f"{esc.level_name} answered on {on.isoformat()}{' (late)' if late else ''}: {notes}",
+        {"escalationId": str(esc.id), "status": esc.status.value, "respondedOn": on.isoformat(),
+         "schoolDays": esc.response_school_days, "late": late}, events)
+
+
+def _event(ctx: _Ctx, ladder: _Ladder, at: datetime, kind: CaseEventKind, body: str, data: dict,
+           events: list[CaseEvent]) -> CaseEvent:
+    event = CaseEvent(id=ctx.id(), organization_id=ctx.org_id, case_id=ladder.case.id, kind=kind, body=body,
+                      occurred_at=at, created_at=at, data=data, author_id=ladder.author)
+    events.append(event)
+    ladder.case.updated_at = max(ladder.case.updated_at or at, at)
+    return event
+
+
+def _fresh_escalations(ctx: _Ctx, events: list[CaseEvent]) -> None:
+    """Give every chapter advocate's dashboard escalations that are overdue and due soon (when school is in
+    session), as a working caseload has: recent escalations (a rung up on a case still escalated, or a first
+    one on an open case), and answers that never came."""
+    rng, today = ctx.rng, ctx.today
+    for advocate in ctx.advocates.values():
+        mine = [x for x in ctx.ladders if advocate in x.people]
+        opened = [e for x in mine for e in x.sent if e.status in OPEN_ESCALATION]
+        overdue = sum(e.response_due_on < today for e in opened)
+        soon = sum(today <= e.response_due_on <= _due_soon_until(ctx, e.district_id) for e in opened)
+        escalated = [x for x in mine if x.case.status is CaseStatus.ESCALATED]
+        rng.shuffle(escalated)
+        escalated.sort(key=lambda x: x.sent[-1].status in OPEN_ESCALATION)    # answered or closed ones first
+        for ladder in escalated:        # a rung up, sent long enough ago to be overdue or recently
+            if overdue >= 2 and soon >= 2:
+                break
+            last = ladder.sent[-1]
+            if last.level >= ladder.top or len(ladder.sent) >= MAX_ESCALATIONS or (
+                    last.status in OPEN_ESCALATION and (last.response_due_on >= today or overdue <= 2)):
+                continue
+            esc = _fresh(ctx, ladder, last.level + 1, last.updated_at, soon < 2, overdue < 2, events)
+            if esc is not None:
+                overdue -= last.status is EscalationStatus.CLOSED and last.closed_at == esc.sent_at
+                overdue += esc.response_due_on < today
+                soon += esc.response_due_on >= today
+        waiting = [x for x in mine if x.case.status is CaseStatus.ON_HOLD]   # "while the district investigates"
+        rng.shuffle(waiting)
+        for ladder in escalated + waiting:        # an answer that never came
+            last = ladder.sent[-1]
+            if overdue >= 2:
+                break
+            if last.status is EscalationStatus.RESPONDED and last.response_due_on < today:
+                _unanswer(ctx, last, events)
+                overdue += 1
+        waiting = [x for x in ctx.open_cases if advocate in x.people and x.case.status is CaseStatus.OPEN]
+        rng.shuffle(waiting)
+        for x in waiting:               # an open case escalated this week, or a while ago with no answer yet
+            if soon >= 2 and overdue >= 2:
+                break
+            ladder = _new_ladder(ctx, x.household, x.case, x.student, x.deadlines, x.people, x.author)
+            level = 1 if ladder.principal is not None else 2
+            esc = _fresh(ctx, ladder, level, x.since, soon < 2, overdue < 2, events)
+            if esc is not None:
+                x.case.status = CaseStatus.ESCALATED
+                ctx.ladders.append(ladder)
+                overdue += esc.response_due_on < today
+                soon += esc.response_due_on >= today
+
+
+def _fresh(ctx: _Ctx, ladder: _Ladder, level: int, after: datetime, soon: bool, overdue: bool,
+           events: list[CaseEvent]) -> Escalation | None:
+    """Escalate to `level` on a school day after `after` so that the answer is due soon, or else overdue."""
+    today, cal = ctx.today, ctx.calendars[ladder.case.district_id]
+    window = ctx.ladder[level][1]
+    days = [d for d in (today - timedelta(days=k) for k in range(120))
+            if d > ctx.day_of(after, ladder.case.opened_on) and cal.is_school_day(d)]
+    until = _due_soon_until(ctx, ladder.case.district_id)
+    wanted = [d for d in days if today <= cal.add_school_days(d, window) <= until] if soon else []
+    if not wanted and overdue:
+        wanted = [d for d in days if cal.add_school_days(d, window) < today]
+    sent_on = ctx.rng.choice(wanted) if wanted else None
+    sent_at = ctx.moment(sent_on, after) if sent_on else None
+    esc = _send(ctx, ladder, level, sent_at, events, sent_on=sent_on) if sent_at else None
+    if esc is not None:
+        ctx.escalations.append(esc)
+    return esc
+
+
+def _unanswer(ctx: _Ctx, esc: Escalation, events: list[CaseEvent]) -> None:
+    """The answer to `esc` never came (after all): it stays open, now past its due date."""
+    answer = ctx.answers_given.pop(esc.id)
+    events.remove(answer)
+    acknowledged = esc.acknowledged_at != answer.occurred_at
+    esc.status = EscalationStatus.ACKNOWLEDGED if acknowledged else EscalationStatus.SENT
+    esc.acknowledged_at = esc.acknowledged_at if acknowledged else None
+    esc.responded_on = esc.response_notes = esc.response_school_days = None
+    esc.updated_at = esc.acknowledged_at or esc.sent_at
+
+
+def _due_soon_until(ctx: _Ctx, district_id: uuid.UUID) -> date:
+    """The last due date the dashboard counts as due soon: five school days ahead (within its horizon)."""
+    return min(ctx.calendars[district_id].add_school_days(ctx.today, 5), ctx.today + timedelta(days=31))
+
+
+def _release(ctx: _Ctx, h: _Household, case: Case, day: date, at: datetime, advocate: uuid.UUID) -> bool:
+    """Whether the family's release to share with the district is active on `day` (recorded before `at`), as
+    escalating requires. A family that never signed one, or whose release lapsed, signs one to escalate; one
+    that revoked it (or has not signed yet) is not escalated by us."""
+    shares = [c for c in h.consents if c.kind is ConsentKind.SHARE_WITH_DISTRICT]
+    if any(_release_active(c, day, at) for c in shares):
+        return True
+    if any(c.expires_on is None or c.expires_on >= day or c.revoked_at is not None for c in shares):
+        return False
+    rng = ctx.rng
+    earliest = max([case.opened_on] + [c.expires_on + timedelta(days=1) for c in shares])
+    if earliest > day:
+        return False
+    signed_on = earliest + timedelta(days=rng.randint(0, (day - earliest).days))
+    recorded_at = min(ctx.at(signed_on), at - timedelta(minutes=rng.randint(5, 60)))
+    consent = Consent(
+        id=ctx.id(), organization_id=ctx.org_id, family_id=h.family.id, kind=ConsentKind.SHARE_WITH_DISTRICT,
+        method=_weighted(rng, {ConsentMethod.WRITTEN: 50, ConsentMethod.ELECTRONIC: 50}), signed_on=signed_on,
+        recipient=f"{ctx.district_names[case.district_id]} and its schools; the state education agency",
+        purpose="Escalating the family's concerns to the district and, if needed, the state.",
+        records="The case summary and the records the family provided.",
+        recorded_by_id=advocate, recorded_at=recorded_at)
+    h.consents.append(consent)
+    ctx.new_consents.append(consent)
+    return True
+
+
+def _release_active(c: Consent, day: date, at: datetime) -> bool:
+    return (c.kind is ConsentKind.SHARE_WITH_DISTRICT and c.signed_on <= day and c.recorded_at <= at
+            and (c.expires_on is None or day <= c.expires_on) and (c.revoked_at is None or c.revoked_at > at))
+
+
+def _rung_contact(ctx: _Ctx, case: Case, level: int) -> DistrictContact:
+    """A contact at `level` of the case's district: for the district office, the one for the issue if any."""
+    options = ctx.rungs[case.district_id, level]
+    specific = [c for c in options if case.category in c.issue_areas]
+    general = [c for c in options if not c.issue_areas] or options
+    return ctx.rng.choice(specific if specific and ctx.rng.random() < 0.85 else general)
+
+
+def _who(student: Student | None) -> str:
+    """A student described without identifying them: "a 7th grader with an IEP"."""
+    if student is None:
+        return "the children"
+    grade = student.grade
+    if grade == "PK":
+        who = "a pre-K student"
+    elif grade == "K" or not grade:
+        who = "a kindergartner" if grade else "a student"
+    else:
+        n = int(grade)
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n, "th")
+        who = f"a{'n' if n in (8, 11) else ''} {n}{suffix} grader"
+    if student.special_education is SpecialEducationStatus.IEP:
+        who += " with an IEP"
+    elif student.special_education is SpecialEducationStatus.PLAN_504:
+        who += " with a 504 plan"
+    elif student.english_learner is EnglishLearnerStatus.EL:
+        who += " who is an English learner"
+    return who
+
+
+def _day(day: date) -> str:
+    return f"{day:%B} {day.day}"
+
+
 # ---------------------------------------------------------------- small helpers
 
 
@@ -1255,6 +2031,11 @@ def print_summary(summary: DemoSummary) -> None:
               f"{org.closures} closures")
         print(f"  families:  {org.families} families, {org.students} students, {org.consents} consents")
         print(f"  cases:     {org.cases} ({statuses}), {org.events} timeline entries")
+        escalations = ", ".join(f"{k} {v}" for k, v in org.escalations_by_status.items())
+        print(f"  escalated: {org.escalations} escalations ({escalations}); {org.escalations_overdue} overdue "
+              f"now, {org.escalations_answered_late} answered late")
+        deadlines = ", ".join(f"{k} {v}" for k, v in org.deadlines_by_status.items())
+        print(f"  deadlines: {org.deadlines} statutory deadlines ({deadlines})")
     print(f"\nDemo users (every one signs in with the password {summary.password}):")
     width = max(len(u.email) for u in summary.users)
     for org in summary.organizations:

@@ -23,6 +23,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("case", "transition", "Move cases through the status workflow"),
     Permission("case", "assign", "Assign cases to staff"),
     Permission("case", "note", "Add timeline entries (notes, calls, meetings)"),
+    Permission("case", "import", "Import families, students and cases from CSV or Excel; manage column mappings"),
+    Permission("case", "export", "Export the cases one can see (the caseload) to CSV or Excel"),
     Permission("family", "read", "See families in one's record scope"),
     Permission("family", "identity", "See who a family is: names, contact, narratives, notes"),
     Permission("family", "create", "Create families and students"),
@@ -36,7 +38,23 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("escalation", "update", "Acknowledge, record responses to and close escalations"),
     Permission("escalation", "report", "See district responsiveness (aggregates, no family data)"),
     Permission("organization", "read", "See the organization's chapters and staff"),
-    Permission("organization", "configure", "Configure the escalation ladder and deadline rules"),
+    Permission("organization", "configure",
+               "Configure the organization: chapters, languages, suppression threshold, escalation ladder, "
+               "deadline rules"),
+    Permission("user", "manage", "Invite users, change their roles and chapters, deactivate and reactivate them"),
+    Permission("role", "manage", "Create and delete custom roles, grant and revoke permissions"),
+    Permission("audit", "read", "Read and export the audit log"),
+    Permission("campaign", "read", "See campaigns and their evidence (suppressed aggregates, consented stories)"),
+    Permission("campaign", "manage", "Create and edit campaigns: goal, target, status, leads, criteria"),
+    Permission("case", "link", "Link cases one can see to a campaign, and unlink them"),
+    Permission("story", "read", "See de-identified stories: of one's cases, or all of them with story:approve"),
+    Permission("story", "draft", "Draft and edit de-identified stories from cases one can see"),
+    Permission("story", "approve", "Approve or reject stories drafted by someone else"),
+    Permission("stats", "read", "Pivot the organization's cases (suppressed aggregates, no records)"),
+    Permission("evidence", "export", "Export campaign evidence (CSV, JSON, printable brief)"),
+    Permission("network", "lead", "See the suppressed aggregates of a network one leads"),
+    Permission("network", "join", "Opt the organization in to (or out of) a network"),
+    Permission("network", "manage", "Convene networks and choose their leads"),
 )
 
 KNOWN = frozenset((p.resource, p.action) for p in PERMISSIONS)

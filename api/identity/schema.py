@@ -6,11 +6,14 @@ import strawberry
 
 from api.context import Info
 from api.errors import UserError
-from api.identity.types import ChapterType, LoginPayload, LogoutPayload, Me, OrganizationMembership, OrganizationType, UserType
+from api.identity.types import (
+    ChapterType, LoginPayload, LogoutPayload, Me, OrganizationMembership, OrganizationType, UserType,
+)
 from api.relay import decode_opt
 from api.resolve import attempt
 from api.session import clear_session_cookie, set_session_cookie
 from domain.identity import service
+from domain.identity import users
 from domain.errors import DomainError
 from policies import Actor
 
@@ -41,6 +44,55 @@ class LoginInput:
 
 
 @strawberry.input
+class AcceptInvitationInput:
+    token: str = strawberry.field(description="From the invitation link (?token=...).")
+    password: str = strawberry.field(description=f"At least {service.MIN_PASSWORD} characters.")
+    display_name: str
+
+
+@strawberry.input
+class RequestPasswordResetInput:
+    email: str
+
+
+@strawberry.input
+class ResetPasswordInput:
+    token: str = strawberry.field(description="From the reset link (?token=...).")
+    new_password: str
+
+
+@strawberry.type
+class RequestPasswordResetPayload:
+    ok: bool = strawberry.field(description="Always true: the answer does not tell whether the account exists.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class ResetPasswordPayload:
+    ok: bool
+    errors: list[UserError]
+
+
+async def _signed_in(info: Info, sign_in) -> LoginPayload:
+    """Runs `sign_in` (returning a LoginResult); on success the response carries the token and sets the cookie."""
+    ctx = info.context
+
+    async def run():
+        result = await sign_in()
+        actor = await service.resolve_actor(ctx.db, result.token, idle=timedelta(minutes=ctx.settings.session_idle_minutes),
+                                            request_id=ctx.request_id)
+        return result, actor
+
+    done, errors = await attempt(run)
+    if errors:
+        return LoginPayload(token=None, expires_at=None, me=None, errors=errors)
+    result, actor = done
+    ctx.actor_or_none = actor
+    set_session_cookie(ctx.response, result.token, ctx.settings)
+    return LoginPayload(token=result.token, expires_at=result.expires_at, me=await build_me(info, actor), errors=[])
+
+
+@strawberry.input
 class LogoutInput:
     all_sessions: bool = strawberry.field(default=False, description="End every session of mine, everywhere.")
 
@@ -59,23 +111,35 @@ class IdentityMutation:
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         ctx = info.context
         ttl = timedelta(hours=ctx.settings.session_ttl_hours)
+        return await _signed_in(info, lambda: service.login(
+            ctx.db, email=input.email, password=input.password, ttl=ttl, request_id=ctx.request_id,
+            organization_id=decode_opt(input.organization_id, "Organization", "organizationId")))
 
-        async def run():
-            result = await service.login(
-                ctx.db, email=input.email, password=input.password, ttl=ttl, request_id=ctx.request_id,
-                organization_id=decode_opt(input.organization_id, "Organization", "organizationId"))
-            actor = await service.resolve_actor(ctx.db, result.token, idle=timedelta(minutes=ctx.settings.session_idle_minutes),
-                                                request_id=ctx.request_id)
-            return result, actor
+    @strawberry.mutation(description="Use an invitation link: choose a name and password, join the organization "
+                                     "and sign in (like login). The link works once.")
+    async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> LoginPayload:
+        ctx = info.context
+        return await _signed_in(info, lambda: users.accept_invitation(
+            ctx.db, token=input.token, password=input.password, display_name=input.display_name,
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours), request_id=ctx.request_id))
 
-        done, errors = await attempt(run)
-        if errors:
-            return LoginPayload(token=None, expires_at=None, me=None, errors=errors)
-        result, actor = done
-        ctx.actor_or_none = actor
-        set_session_cookie(ctx.response, result.token, ctx.settings)
-        return LoginPayload(token=result.token, expires_at=result.expires_at, me=await build_me(info, actor),
-                            errors=[])
+    @strawberry.mutation(description="Mail a password reset link, if the address belongs to an account. The "
+                                     "answer is the same either way.")
+    async def request_password_reset(self, info: Info, input: RequestPasswordResetInput
+                                     ) -> RequestPasswordResetPayload:
+        ctx = info.context
+        await users.request_password_reset(
+            ctx.db, email=input.email, public_url=ctx.settings.public_url,
+            ttl=timedelta(minutes=ctx.settings.password_reset_ttl_minutes), request_id=ctx.request_id)
+        return RequestPasswordResetPayload(ok=True, errors=[])
+
+    @strawberry.mutation(description="Set a new password with a reset link (works once); every session of the "
+                                     "account ends.")
+    async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
+        ctx = info.context
+        _, errors = await attempt(lambda: users.reset_password(
+            ctx.db, token=input.token, new_password=input.new_password, request_id=ctx.request_id))
+        return ResetPasswordPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="End this session (or all of mine) on the server.")
     async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:

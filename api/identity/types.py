@@ -32,11 +32,15 @@ class OrganizationType(Node):
     name: str
     slug: str
     deadline_profile: str = strawberry.field(description="The statutory deadline profile followed (see deadlineProfiles).")
+    suppression_threshold: int = strawberry.field(
+        description="Aggregates never show a group smaller than this (at least 5; default 10).")
+    languages: list[str] = strawberry.field(description="Languages the organization offers, e.g. [\"en\", \"es\"].")
 
     @classmethod
     def of(cls, o: Organization) -> "OrganizationType":
         return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug,
-                   deadline_profile=o.deadline_profile)
+                   deadline_profile=o.deadline_profile, suppression_threshold=o.suppression_threshold,
+                   languages=list(o.languages or []))
 
 
 @strawberry.type

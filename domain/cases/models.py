@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.cases.workflow import CaseOutcome, CaseStatus
@@ -47,6 +47,7 @@ class Case(Base):
         Index("ix_cases_org_school", "organization_id", "school_id"),
         Index("ix_cases_org_district", "organization_id", "district_id"),
         Index("ix_cases_org_family", "organization_id", "family_id"),
+        UniqueConstraint("organization_id", "external_id"),
     )
 
     id: Mapped[uuid.UUID] = pk()
@@ -71,6 +72,7 @@ class Case(Base):
     outcome: Mapped[CaseOutcome | None] = enum_column(CaseOutcome)
     outcome_notes: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    external_id: Mapped[str | None] = mapped_column(String(100))  # id in the spreadsheet it was imported from
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at()

@@ -111,8 +111,8 @@ def _event(actor: Actor, case: Case, kind: CaseEventKind, body: str = "", data: 
                      data=data or {}, author_id=actor.user_id, occurred_at=occurred_at or utcnow())
 
 
-async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: date) -> Case:
-    require(actor, "case", "create")
+def case_values(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """The rules on a new case's own fields (taxonomy, title, dates, priority, tags); also used by imports."""
     _category(data.get("category"), data.get("subcategory"))
     title = v.text(data.get("title"), "title", required=True)
     narrative = v.text(data.get("narrative"), "narrative", max_len=20000) or ""
@@ -121,19 +121,23 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
     incident_on = v.not_future(data.get("incident_on"), "incidentOn", today)
     if incident_on and incident_on > opened_on:
         raise invalid("The incident cannot be after the case was opened.", "incidentOn")
+    return {"category": data["category"], "subcategory": data["subcategory"], "title": title,
+            "narrative": narrative, "priority": priority, "priority_rank": PRIORITY_RANK[priority],
+            "opened_on": opened_on, "incident_on": incident_on, "next_action_due_on": data.get("next_action_due_on"),
+            "tags": _tags(data.get("tags"))}
+
+
+async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: date) -> Case:
+    require(actor, "case", "create")
+    values = case_values(data, today=today)
     async with db.transaction() as s:
         family = await s.scalar(select(Family).where(
             Family.id == data["family_id"], visible_families(actor.case_scope())))
         if family is None:  # another chapter's family reads as unknown, like another organization's
             raise not_found("family", "familyId")
         where = await _where(s, actor, {**data, "chapter_id": data.get("chapter_id") or family.chapter_id}, family)
-        case = Case(
-            organization_id=actor.organization_id, family_id=family.id, category=data["category"],
-            subcategory=data["subcategory"], title=title, narrative=narrative, priority=priority,
-            priority_rank=PRIORITY_RANK[priority], status=CaseStatus.INTAKE, opened_on=opened_on,
-            incident_on=incident_on, next_action_due_on=data.get("next_action_due_on"),
-            tags=_tags(data.get("tags")), created_by_id=actor.user_id, **where,
-        )
+        case = Case(organization_id=actor.organization_id, family_id=family.id, status=CaseStatus.INTAKE,
+                    created_by_id=actor.user_id, **values, **where)
         s.add(case)
         await s.flush()
         assignees = await _assignees(s, actor, data.get("assignee_ids") or [actor.user_id])

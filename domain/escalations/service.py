@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from email.utils import formataddr
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -19,6 +19,7 @@ from domain.cases.workflow import ACTIVE, CaseStatus, TransitionError, check_tra
 from domain.db import Database, utcnow
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
+from domain.escalations import responsiveness as measures
 from domain.escalations.calendar import Closure, SchoolCalendar
 from domain.escalations.models import (
     DistrictClosure, Escalation, EscalationChannel, EscalationLevel, EscalationStatus,
@@ -32,7 +33,7 @@ from domain.people.rules import consent_active
 from domain.scope import visible_cases
 from policies import Actor
 
-OPEN_STATUSES = (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
+OPEN_STATUSES = measures.OPEN_STATUSES
 MAX_LEVELS = 8
 
 
@@ -432,26 +433,10 @@ def is_overdue(esc: Escalation, today: date) -> bool:
 
 
 @dataclass
-class Responsiveness:
-    district_id: uuid.UUID | None
-    office: str | None
-    sent: int = 0
-    answered: int = 0
-    answered_within_window: int = 0
-    overdue_now: int = 0
-    school_days_to_answer: list[int] = field(default_factory=list)
-
-    @property
-    def share_answered_within_window(self) -> float | None:
-        return round(self.answered_within_window / self.sent, 4) if self.sent else None
-
-    @property
-    def median_school_days_to_answer(self) -> float | None:
-        xs = sorted(self.school_days_to_answer)
-        if not xs:
-            return None
-        mid = len(xs) // 2
-        return float(xs[mid]) if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+class Responsiveness(measures.Counts):
+    district_id: uuid.UUID | None = None
+    office: str | None = None
+    median_school_days_to_answer: float | None = None
 
 
 async def responsiveness(db: Database, actor: Actor, *, district_id: uuid.UUID | None = None,
@@ -459,11 +444,13 @@ async def responsiveness(db: Database, actor: Actor, *, district_id: uuid.UUID |
                          today: date) -> list[Responsiveness]:
     """Per district (and office): escalations sent, answered in the window, median days, overdue now.
 
-    Aggregates over the whole organization, with no case or family data: campaign leads may see it.
+    Aggregates over the whole organization, with no case or family data: campaign leads may see it. Computed in
+    SQL by the measures of `domain.escalations.responsiveness` (campaign evidence uses the same ones).
     """
     require(actor, "escalation", "report")
-    q = select(Escalation.district_id, Escalation.office, Escalation.status, Escalation.response_due_on,
-               Escalation.responded_on, Escalation.response_school_days).where(
+    cols = [Escalation.district_id.label("district_id")] + ([Escalation.office.label("office")] if by_office else [])
+    q = select(*cols, Escalation.status.label("st"), Escalation.response_due_on.label("due"),
+               Escalation.responded_on.label("responded_on"), Escalation.response_school_days.label("days")).where(
         Escalation.organization_id == actor.organization_id)
     if district_id:
         q = q.where(Escalation.district_id == district_id)
@@ -471,17 +458,18 @@ async def responsiveness(db: Database, actor: Actor, *, district_id: uuid.UUID |
         q = q.where(Escalation.sent_on >= sent_from)
     if sent_to:
         q = q.where(Escalation.sent_on <= sent_to)
-    groups: dict[tuple, Responsiveness] = {}
+    sub = q.subquery()
+    keys = [sub.c.district_id] + ([sub.c.office] if by_office else [])
+    agg = select(*keys, *measures.measure_columns(status=sub.c.st, responded_on=sub.c.responded_on,
+                                                  due_on=sub.c.due, today=today)).group_by(*keys)
+    out = []
     async with db.reader() as s:
-        for d, office, st, due, responded_on, days in await s.execute(q):
-            k = (d, office if by_office else None)
-            g = groups.get(k) or groups.setdefault(k, Responsiveness(district_id=k[0], office=k[1]))
-            g.sent += 1
-            if responded_on is not None:
-                g.answered += 1
-                g.answered_within_window += responded_on <= due
-                if days is not None:
-                    g.school_days_to_answer.append(days)
-            elif st in OPEN_STATUSES and due < today:
-                g.overdue_now += 1
-    return sorted(groups.values(), key=lambda g: (-g.sent, str(g.district_id), g.office or ""))
+        meds = await measures.medians(s, sub, keys, sub.c.days)
+        for row in await s.execute(agg):
+            key = tuple(row[:len(keys)])
+            g = Responsiveness(district_id=key[0], office=key[1] if by_office else None)
+            for name, value in zip(measures.MEASURES, row[len(keys):]):
+                setattr(g, name, int(value or 0))
+            g.median_school_days_to_answer = meds.get(key, (0, None))[1]
+            out.append(g)
+    return sorted(out, key=lambda g: (-g.sent, str(g.district_id), g.office or ""))

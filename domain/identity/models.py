@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, UTCDateTime
-from domain.types import created_at, org_fk, pk
+from domain.types import created_at, enum_column, org_fk, pk
+
+DEFAULT_LANGUAGES = ["en", "es"]
 
 
 class Organization(Base):
@@ -24,6 +27,9 @@ class Organization(Base):
     # statutory timelines: FEDERAL_IDEA or a state profile (domain/escalations/deadlines.py)
     deadline_profile: Mapped[str] = mapped_column(String(40), nullable=False, default="FEDERAL_IDEA",
                                                   server_default="FEDERAL_IDEA")
+    # languages offered (intake, notices, the interface), BCP 47-style codes, lower case
+    languages: Mapped[list] = mapped_column(JSON, nullable=False, default=lambda: list(DEFAULT_LANGUAGES),
+                                            server_default=text("'[\"en\", \"es\"]'"))
     created_at: Mapped[datetime] = created_at()
 
 
@@ -50,7 +56,11 @@ class User(Base):
 
 
 class Membership(Base):
-    """A user's place in an organization. Roles are casbin grouping rows; chapters are below."""
+    """A user's place in an organization. Roles are casbin grouping rows; chapters are below.
+
+    Status: INVITED (joined_at null), ACTIVE, DEACTIVATED (deactivated_at set). `active` is true exactly
+    when the member has joined and is not deactivated: sign-in and sessions check it.
+    """
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("organization_id", "user_id"), Index("ix_memberships_user", "user_id"))
@@ -60,6 +70,8 @@ class Membership(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = created_at()
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MembershipChapter(Base):
@@ -103,3 +115,39 @@ class Session(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomRole(Base):
+    """A role an admin created (its grants are `p` rows named after it); built-in roles are not stored here."""
+
+    __tablename__ = "custom_roles"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    id: Mapped[uuid.UUID] = pk()
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    name: Mapped[str] = mapped_column(String(40), nullable=False)
+    description: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    created_at: Mapped[datetime] = created_at()
+
+
+class TokenPurpose(enum.Enum):
+    INVITATION = "INVITATION"
+    PASSWORD_RESET = "PASSWORD_RESET"
+
+
+class UserToken(Base):
+    """A single-use, expiring link sent by mail (invitation, password reset). Only the SHA-256 is stored."""
+
+    __tablename__ = "user_tokens"
+    __table_args__ = (Index("ix_user_tokens_org_user", "organization_id", "user_id", "purpose"),
+                      Index("ix_user_tokens_user", "user_id", "purpose", "created_at"))
+
+    id: Mapped[uuid.UUID] = pk()
+    organization_id: Mapped[uuid.UUID] = org_fk()
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    purpose: Mapped[TokenPurpose] = enum_column(TokenPurpose, nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))

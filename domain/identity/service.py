@@ -19,7 +19,9 @@ from domain.audit.service import record as audit
 from domain.db import Database, utcnow
 from domain.errors import DomainError, ErrorCode, invalid
 from domain.escalations.models import DEFAULT_LADDER, EscalationLevel
-from domain.identity.models import Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, User
+from domain.identity.models import (
+    Chapter, CustomRole, Membership, MembershipChapter, Organization, PolicyRule, Session, User,
+)
 from policies import Actor
 from policies.enforcer import (
     PolicyCache, build_enforcer, default_grants, permissions_of, roles_of, user_subject,
@@ -115,7 +117,7 @@ async def create_user(
     elif await session.scalar(select(Membership.id).where(
             Membership.user_id == user.id, Membership.organization_id == organization_id)):
         raise DomainError(ErrorCode.CONFLICT, f"{email} is already a member of this organization.", "email")
-    session.add(Membership(organization_id=organization_id, user_id=user.id))
+    session.add(Membership(organization_id=organization_id, user_id=user.id, joined_at=utcnow()))
     for ch in chapter_ids:
         session.add(MembershipChapter(organization_id=organization_id, user_id=user.id, chapter_id=ch))
     for role in roles:
@@ -130,7 +132,8 @@ async def create_user(
 async def role_names(session: AsyncSession, organization_id: uuid.UUID) -> set[str]:
     rows = await session.scalars(select(PolicyRule.v0).where(
         PolicyRule.organization_id == organization_id, PolicyRule.ptype == "p").distinct())
-    return set(rows) | set(ROLES)
+    custom = await session.scalars(select(CustomRole.name).where(CustomRole.organization_id == organization_id))
+    return set(rows) | set(custom) | set(ROLES)
 
 
 async def bump_policy_version(session: AsyncSession, organization_id: uuid.UUID) -> None:
@@ -147,6 +150,17 @@ class LoginResult:
     user: User
     organization_id: uuid.UUID
     expires_at: object
+
+
+def open_session(s: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID,
+                 ttl: timedelta) -> tuple[str, Session]:
+    """A new session in the caller's unit of work: the token for the client, only its digest stored."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    sess = Session(token_hash=token_digest(token), user_id=user_id, organization_id=organization_id,
+                   last_seen_at=now, expires_at=now + ttl)
+    s.add(sess)
+    return token, sess
 
 
 async def login(
@@ -174,12 +188,8 @@ async def login(
     if membership is None:
         # The failure rows above are committed; no session was created.
         raise failure
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
     async with db.transaction() as s:
-        sess = Session(token_hash=token_digest(token), user_id=user.id, organization_id=membership.organization_id,
-                       last_seen_at=now, expires_at=now + ttl)
-        s.add(sess)
+        token, sess = open_session(s, user_id=user.id, organization_id=membership.organization_id, ttl=ttl)
         audit(s, None, "login.success", entity_type="user", entity_id=user.id,
               organization_id=membership.organization_id, user_id=user.id, request_id=request_id)
     return LoginResult(token=token, user=user, organization_id=membership.organization_id,

@@ -39,6 +39,14 @@ family_notice  (to the family, in its preferred language: en, es; others fall ba
             (date), advocate_name
   optional  student_first_name, contact_office, response_window_school_days, case_reference,
             advocate_email, advocate_phone
+
+user_invitation  (to an invited staff member: en, es; domain/identity/users.py)
+  required  organization_name, inviter_name, accept_url (the single-use link), expires_at (datetime)
+  optional  invitee_name
+
+password_reset  (to a staff member who asked for it: en, es; domain/identity/users.py)
+  required  reset_url (the single-use link), valid_minutes (int)
+  optional  user_name, organization_name
 """
 
 from __future__ import annotations
@@ -89,6 +97,14 @@ TEMPLATES: dict[str, TemplateSpec] = {
             "student_first_name", "contact_office", "response_window_school_days", "case_reference",
             "advocate_email", "advocate_phone",
         }),
+    ),
+    "user_invitation": TemplateSpec(
+        required=frozenset({"organization_name", "inviter_name", "accept_url", "expires_at"}),
+        optional=frozenset({"invitee_name"}),
+    ),
+    "password_reset": TemplateSpec(
+        required=frozenset({"reset_url", "valid_minutes"}),
+        optional=frozenset({"user_name", "organization_name"}),
     ),
 }
 

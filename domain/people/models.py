@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, UTCDateTime
@@ -45,6 +45,8 @@ class Family(Base):
     __table_args__ = (
         Index("ix_families_org_chapter", "organization_id", "chapter_id"),
         Index("ix_families_org_name", "organization_id", "display_name"),
+        # the id a family has in the spreadsheet it was imported from (re-imports update it)
+        UniqueConstraint("organization_id", "external_id"),
     )
 
     id: Mapped[uuid.UUID] = pk()
@@ -61,6 +63,7 @@ class Family(Base):
     # ["SMS", "PHONE", ...] in order of preference
     contact_channels: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     contact_notes: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at()
@@ -71,7 +74,8 @@ class Family(Base):
 
 class Student(Base):
     __tablename__ = "students"
-    __table_args__ = (Index("ix_students_org_family", "organization_id", "family_id"),)
+    __table_args__ = (Index("ix_students_org_family", "organization_id", "family_id"),
+                      UniqueConstraint("organization_id", "external_id"))
 
     id: Mapped[uuid.UUID] = pk()
     organization_id: Mapped[uuid.UUID] = org_fk()
@@ -86,6 +90,7 @@ class Student(Base):
         EnglishLearnerStatus, nullable=False, default=EnglishLearnerStatus.UNKNOWN)
     race_ethnicity: Mapped[list | None] = mapped_column(JSON)
     gender: Mapped[str | None] = mapped_column(String(40))
+    external_id: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

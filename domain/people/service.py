@@ -57,11 +57,18 @@ def _channels(value: list[str] | None) -> list[str]:
 async def _family_fields(s: AsyncSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Validate the family fields present in `data`; returns column values."""
     out: dict[str, Any] = {}
-    if "display_name" in data:
-        out["display_name"] = v.text(data["display_name"], "displayName", required=True)
     if "chapter_id" in data:
         await v.in_org(s, Chapter, data["chapter_id"], actor.organization_id, "chapterId")
         out["chapter_id"] = data["chapter_id"]
+    out.update(family_values({k: val for k, val in data.items() if k != "chapter_id"}))
+    return out
+
+
+def family_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The rules on a family's own fields (all but the chapter, which needs the database); also used by imports."""
+    out: dict[str, Any] = {}
+    if "display_name" in data:
+        out["display_name"] = v.text(data["display_name"], "displayName", required=True)
     if "guardians" in data:
         out["guardians"] = _guardians(data["guardians"])
     if "phone" in data:
@@ -158,12 +165,19 @@ async def list_families(
 
 async def _student_fields(s: AsyncSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, field in (("first_name", "firstName"), ("last_name", "lastName")):
-        if key in data:
-            out[key] = v.text(data[key], field, required=True, max_len=100)
     if "school_id" in data:
         await v.in_org(s, School, data["school_id"], actor.organization_id, "schoolId")
         out["school_id"] = data["school_id"]
+    out.update(student_values({k: val for k, val in data.items() if k != "school_id"}))
+    return out
+
+
+def student_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The rules on a student's own fields (all but the school); also used by imports."""
+    out: dict[str, Any] = {}
+    for key, field in (("first_name", "firstName"), ("last_name", "lastName")):
+        if key in data:
+            out[key] = v.text(data[key], field, required=True, max_len=100)
     if "grade" in data:
         out["grade"] = v.one_of(data["grade"], GRADES, "grade")
     if "special_education" in data:

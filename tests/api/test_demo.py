@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,15 @@ from domain.cases.workflow import ACTIVE, CaseStatus
 from domain.demo import DEMO_PASSWORD, DEMO_USERS, MPU, PPU, load_demo, school_year_start
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode
-from domain.escalations.models import DistrictClosure
+from domain.escalations.calendar import Closure, SchoolCalendar
+from domain.escalations.deadlines import PROFILES, DeadlineStatus, Milestone, due_date
+from domain.escalations.deadlines import status as deadline_status
+from domain.escalations.models import (
+    CaseDeadline, DistrictClosure, Escalation, EscalationChannel, EscalationLevel, EscalationStatus,
+)
 from domain.identity.models import Chapter, Organization, User
-from domain.people.models import Consent, ConsentKind, Family
+from domain.outbox.models import OutboxMessage
+from domain.people.models import Consent, ConsentKind, Family, SpecialEducationStatus, Student
 from tests.api.test_cli import _env, _run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -91,8 +99,10 @@ async def test_cases_span_two_school_years_every_status_and_valid_taxonomy(db, o
             Case.id, Case.status, Case.opened_on, Case.category, Case.subcategory, Case.outcome, Case.resolved_on,
             Case.closed_on, Case.next_action_due_on, Case.created_by_id, Case.tags,
         ).where(Case.organization_id.in_(org_ids.values())))).all()
+        # Escalating moves the status too: its timeline entry carries "from" and "to" like a status change.
         changes = (await s.execute(select(CaseEvent.case_id, CaseEvent.data).where(
-            CaseEvent.organization_id.in_(org_ids.values()), CaseEvent.kind == CaseEventKind.STATUS_CHANGE)
+            CaseEvent.organization_id.in_(org_ids.values()),
+            CaseEvent.kind.in_([CaseEventKind.STATUS_CHANGE, CaseEventKind.ESCALATION]))
             .order_by(CaseEvent.case_id, CaseEvent.occurred_at, CaseEvent.created_at))).all()
         unassigned = await s.scalar(select(func.count()).select_from(Case).where(
             Case.organization_id.in_(org_ids.values()),
@@ -129,6 +139,7 @@ async def test_cases_span_two_school_years_every_status_and_valid_taxonomy(db, o
         assert chain[0] == {"to": "INTAKE"}
         assert all(a["to"] == b["from"] for a, b in zip(chain, chain[1:])), chain
         assert chain[-1]["to"] == r.status.value
+        assert all(b["from"] != b["to"] or b["to"] == "ESCALATED" for b in chain[1:]), chain   # only up the ladder
 
 
 async def test_families_students_consents_and_directory(db, org_ids):
@@ -258,3 +269,223 @@ async def test_switching_between_the_organizations_keeps_each_ones_permissions(a
     assert first["me"]["roles"] == ["advocate"] and first["cases"]["totalCount"] > 0
     assert (await api.data(query, token=portland))["me"]["roles"] == ["admin"]
     assert await api.data(query, token=advocate) == first
+
+
+# ================================================================ escalations and statutory deadlines
+
+
+OPEN_ESCALATION = (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
+DASHBOARD = """{ dashboard { dueSoonUntil overdueEscalations { id overdue responseDueOn case { id } }
+  escalationsDueSoon { id overdue responseDueOn case { id } } deadlines { ruleCode status dueOn case { id } } } }"""
+RESPONSIVENESS = """{ districtResponsiveness(byOffice: false) { sent answered answeredWithinWindow
+  shareAnsweredWithinWindow medianSchoolDaysToAnswer overdueNow district { name } } }"""
+
+
+async def _calendars(s, org_ids) -> dict:
+    closures: dict = {}
+    for d, a, b in (await s.execute(select(DistrictClosure.district_id, DistrictClosure.starts_on,
+                                           DistrictClosure.ends_on)
+                                    .where(DistrictClosure.organization_id.in_(org_ids)))).all():
+        closures.setdefault(d, []).append(Closure(a, b))
+    return {d: SchoolCalendar(c) for d, c in closures.items()}
+
+
+def _school_ahead(calendar: SchoolCalendar, today: date) -> bool:
+    """Whether the dashboard's "due soon" can hold anything: a school day within its horizon (not in summer)."""
+    return any(calendar.is_school_day(today + timedelta(days=k)) for k in range(32))
+
+
+async def test_escalations_follow_the_rules_of_the_service(db, demo, org_ids):
+    today = date.today()
+    ids = list(org_ids.values())
+    async with db.reader() as s:
+        escalations = list(await s.scalars(select(Escalation).where(Escalation.organization_id.in_(ids))))
+        cases = {c.id: c for c in await s.scalars(select(Case).where(Case.organization_id.in_(ids)))}
+        contacts = {c.id: c for c in await s.scalars(select(DistrictContact).where(
+            DistrictContact.organization_id.in_(ids)))}
+        ladder = {(x.organization_id, x.level): x for x in await s.scalars(select(EscalationLevel).where(
+            EscalationLevel.organization_id.in_(ids)))}
+        releases: dict = {}
+        for c in await s.scalars(select(Consent).where(Consent.organization_id.in_(ids),
+                                                       Consent.kind == ConsentKind.SHARE_WITH_DISTRICT)):
+            releases.setdefault(c.family_id, []).append(c)
+        families = {f.id: f for f in await s.scalars(select(Family).where(Family.organization_id.in_(ids)))}
+        students = {x.id: x for x in await s.scalars(select(Student).where(Student.organization_id.in_(ids)))}
+        calendars = await _calendars(s, ids)
+        mail = await s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.organization_id.in_(ids)))
+    by_id = {e.id: e for e in escalations}
+    assert len(escalations) == sum(o.escalations for o in demo.organizations) >= 150
+    assert mail == 0                                          # the demo is history: nothing to send
+
+    for e in escalations:
+        case, contact = cases[e.case_id], contacts[e.contact_id]
+        # The family's release to share with the district was active on the day it was sent.
+        assert any(c.signed_on <= e.sent_on and c.recorded_at <= e.sent_at
+                   and (c.expires_on is None or e.sent_on <= c.expires_on)
+                   and (c.revoked_at is None or c.revoked_at > e.sent_at)
+                   for c in releases.get(case.family_id, [])), e.id
+        # The rung, the contact and the due date, exactly as escalate_case sets them.
+        rung = ladder[e.organization_id, e.level]
+        assert (e.level_name, e.response_window_school_days) == (rung.name, rung.response_window_school_days)
+        assert contact.ladder_level == e.level and contact.district_id == e.district_id == case.district_id
+        assert e.office == contact.office
+        if e.level == 1:
+            assert contact.school_id == case.school_id is not None
+        if e.level == 2:
+            assert contact.issue_areas in ([], [case.category]), (contact.issue_areas, case.category)
+        calendar = calendars[e.district_id]
+        assert e.response_due_on == calendar.add_school_days(e.sent_on, e.response_window_school_days)
+        assert case.opened_on <= e.sent_on <= today and e.idempotency_key is None
+        if e.previous_id is not None:
+            below = by_id[e.previous_id]
+            assert below.case_id == e.case_id and below.level < e.level and below.sent_at < e.sent_at
+            assert below.status in (EscalationStatus.RESPONDED, EscalationStatus.CLOSED)
+        # Answers and statuses.
+        if e.responded_on is not None:
+            assert e.sent_on < e.responded_on <= today and e.response_notes and e.acknowledged_at
+            assert e.response_school_days == calendar.school_days_between(e.sent_on, e.responded_on)
+            assert e.status in (EscalationStatus.RESPONDED, EscalationStatus.CLOSED)
+        else:
+            assert e.status is not EscalationStatus.RESPONDED and e.response_school_days is None
+        assert (e.status is EscalationStatus.CLOSED) == (e.closed_at is not None)
+        if e.status is EscalationStatus.SENT:
+            assert e.acknowledged_at is None
+        elif e.status in (EscalationStatus.ACKNOWLEDGED, EscalationStatus.RESPONDED):
+            assert e.acknowledged_at is not None and e.sent_at < e.acknowledged_at
+        # De-identified: no names of the family or the student in what goes to the district.
+        family = families[case.family_id]
+        names = {family.display_name.removesuffix(" family")}
+        names |= {g["name"] for g in family.guardians}
+        if case.student_id:
+            names.add(students[case.student_id].first_name)
+        for name in names:
+            if len(name) > 2:
+                assert not re.search(rf"\b{re.escape(name)}\b", e.summary + e.remedy_requested), (name, e.summary)
+
+    # Every kind of outcome a dashboard and a responsiveness report need.
+    open_ = [e for e in escalations if e.status in OPEN_ESCALATION]
+    assert any(e.response_due_on < today for e in open_)                        # never answered, overdue
+    assert any(e.response_due_on >= today for e in open_)                       # waiting for an answer
+    answered = [e for e in escalations if e.responded_on]
+    assert any(e.responded_on <= e.response_due_on for e in answered)           # within the window
+    assert any(e.responded_on > e.response_due_on for e in answered)            # late
+    assert any(e.status is EscalationStatus.ACKNOWLEDGED for e in escalations)
+    assert any(e.status is EscalationStatus.CLOSED and e.responded_on is None for e in escalations)
+    assert any(e.previous_id for e in escalations) and {1, 2, 3} <= {e.level for e in escalations}
+    channels = Counter(e.channel for e in escalations)
+    assert set(channels) == set(EscalationChannel) and channels.most_common(1)[0][0] is EscalationChannel.EMAIL
+    assert {cases[e.case_id].organization_id for e in open_ if e.response_due_on < today} == set(ids)
+    for org in demo.organizations:
+        mine = [e for e in escalations if e.organization_id == org.id]
+        assert org.escalations_overdue == sum(e.status in OPEN_ESCALATION and e.response_due_on < today
+                                              for e in mine)
+
+
+async def test_escalated_cases_have_escalations_on_their_timeline(db, org_ids):
+    ids = list(org_ids.values())
+    async with db.reader() as s:
+        escalations = {e.id: e for e in await s.scalars(select(Escalation).where(
+            Escalation.organization_id.in_(ids)))}
+        events = list(await s.scalars(select(CaseEvent).where(
+            CaseEvent.organization_id.in_(ids),
+            CaseEvent.kind.in_([CaseEventKind.ESCALATION, CaseEventKind.RESPONSE, CaseEventKind.STATUS_CHANGE]))
+            .order_by(CaseEvent.occurred_at)))
+    sent = [e for e in events if e.kind is CaseEventKind.ESCALATION]
+    assert sorted(e.data["escalationId"] for e in sent) == sorted(str(i) for i in escalations)   # one each
+    for event in sent:
+        esc = escalations[uuid.UUID(event.data["escalationId"])]
+        assert event.case_id == esc.case_id and event.occurred_at == esc.sent_at
+        assert event.data["level"] == esc.level and event.data["contactId"] == str(esc.contact_id)
+        assert event.data["dueOn"] == esc.response_due_on.isoformat() and event.data["to"] == "ESCALATED"
+        assert event.data["from"] == ("ESCALATED" if esc.previous_id else "OPEN")
+        assert event.body.startswith("Escalated to ") and esc.level_name in event.body
+    answers = [e for e in events if e.kind is CaseEventKind.RESPONSE and e.data["status"] == "RESPONDED"]
+    assert len(answers) == sum(e.responded_on is not None for e in escalations.values())
+    for event in answers:
+        esc = escalations[uuid.UUID(event.data["escalationId"])]
+        assert event.data["respondedOn"] == esc.responded_on.isoformat()
+        assert event.data["schoolDays"] == esc.response_school_days
+        assert event.data["late"] == (esc.responded_on > esc.response_due_on)
+        assert event.occurred_at > esc.sent_at
+    # Every case that was escalated has its escalations, unless the family had no active release then.
+    escalated_cases = {e.case_id for e in escalations.values()}
+    status_only = [e for e in events if e.kind is CaseEventKind.STATUS_CHANGE and e.data.get("to") == "ESCALATED"]
+    assert all(e.case_id not in escalated_cases and "no active release" in e.body for e in status_only)
+    assert len(status_only) < len(escalated_cases) / 5
+
+
+async def test_statutory_deadlines_follow_the_profiles_and_milestones(db, demo, org_ids):
+    today = date.today()
+    ids = list(org_ids.values())
+    async with db.reader() as s:
+        deadlines = list(await s.scalars(select(CaseDeadline).where(CaseDeadline.organization_id.in_(ids))))
+        cases = {c.id: c for c in await s.scalars(select(Case).where(Case.organization_id.in_(ids)))}
+        students = {x.id: x for x in await s.scalars(select(Student).where(Student.organization_id.in_(ids)))}
+        profiles = dict((await s.execute(select(Organization.id, Organization.deadline_profile).where(
+            Organization.id.in_(ids)))).all())
+        milestones = list(await s.scalars(select(CaseEvent).where(
+            CaseEvent.organization_id.in_(ids), CaseEvent.kind == CaseEventKind.MILESTONE)))
+        calendars = await _calendars(s, ids)
+    assert profiles == {org_ids[MPU]: "MASSACHUSETTS", org_ids[PPU]: "OREGON"}
+    assert len(deadlines) == sum(o.deadlines for o in demo.organizations) >= 60
+    recorded = {}
+    for event in milestones:
+        recorded.setdefault((event.case_id, event.data["milestone"]), []).append(event.data)
+    for d in deadlines:
+        case = cases[d.case_id]
+        rule = next(r for r in PROFILES[profiles[d.organization_id]][1] if r.code == d.rule_code)
+        assert d.milestone == rule.trigger.value and (d.label, d.citation) == (rule.label, rule.citation)
+        assert d.due_on == due_date(rule, d.trigger_on, calendars[case.district_id])
+        assert d.trigger_on <= today and (d.met_on is None or d.trigger_on <= d.met_on <= today)
+        student = students[case.student_id]
+        if rule.trigger is Milestone.EVALUATION_CONSENT_SIGNED:
+            assert case.category == "SPECIAL_EDUCATION"
+        else:
+            assert case.category == "DISCIPLINE" and student.special_education in (
+                SpecialEducationStatus.IEP, SpecialEducationStatus.PLAN_504)
+        # The milestones on the case's timeline, as record_milestone writes them.
+        assert any(x["occurredOn"] == d.trigger_on.isoformat() and d.rule_code in x["started"]
+                   for x in recorded[d.case_id, d.milestone])
+        if d.met_on is not None:
+            assert any(x["occurredOn"] == d.met_on.isoformat() and d.rule_code in x["met"]
+                       for x in recorded[d.case_id, rule.met_by.value])
+        else:
+            assert case.status in ACTIVE          # a finished case kept its deadlines (on time or late)
+    statuses = Counter(deadline_status(due_on=d.due_on, met_on=d.met_on, today=today) for d in deadlines)
+    assert statuses[DeadlineStatus.MET] and statuses[DeadlineStatus.MET_LATE] and statuses[DeadlineStatus.MISSED]
+    codes = {d.rule_code for d in deadlines}
+    assert {"MA_EVALUATION", "MA_TEAM_MEETING_IEP", "OR_INITIAL_EVALUATION", "MANIFESTATION_DETERMINATION"} <= codes
+    manifestation = [d for d in deadlines if d.rule_code == "MANIFESTATION_DETERMINATION"]
+    assert any(d.met_on for d in manifestation) and any(d.met_on is None for d in manifestation)
+
+
+async def test_districts_answer_differently(api, demo):
+    token = (await _login(api, "lead@mpu.demo.advocase.org"))["token"]
+    rows = (await api.data(RESPONSIVENESS, token=token))["districtResponsiveness"]
+    by_name = {r["district"]["name"]: r for r in rows}
+    assert {"Boston Public Schools", "Lawrence Public Schools", "Lowell Public Schools",
+            "Springfield Public Schools"} <= set(by_name)
+    shares = [r["shareAnsweredWithinWindow"] for r in rows if r["sent"] >= 10]
+    assert len(shares) >= 2 and max(shares) - min(shares) >= 0.2, rows
+    assert all(r["answered"] >= r["answeredWithinWindow"] for r in rows)
+    assert any(r["answered"] > r["answeredWithinWindow"] for r in rows)        # some answered late
+    assert sum(r["overdueNow"] for r in rows) >= 1
+    assert all(r["medianSchoolDaysToAnswer"] for r in rows if r["answered"])
+
+
+async def test_east_boston_advocate_dashboard_shows_escalations_and_deadlines(api, db, org_ids):
+    today = date.today()
+    token = (await _login(api, EAST_BOSTON_ADVOCATE))["token"]
+    board = (await api.data(DASHBOARD, token=token))["dashboard"]
+    assert board["overdueEscalations"], board
+    assert all(e["overdue"] and e["responseDueOn"] < today.isoformat() for e in board["overdueEscalations"])
+    async with db.reader() as s:
+        boston = await s.scalar(select(District.id).where(District.organization_id == org_ids[MPU],
+                                                          District.name == "Boston Public Schools"))
+        calendar = (await _calendars(s, [org_ids[MPU]]))[boston]
+    if _school_ahead(calendar, today):        # in the summer nothing falls due within five school days
+        assert board["escalationsDueSoon"], board
+    assert all(not e["overdue"] for e in board["escalationsDueSoon"])
+    assert board["deadlines"], board
+    assert {d["status"] for d in board["deadlines"]} <= {"OPEN", "MISSED"}

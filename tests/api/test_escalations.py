@@ -325,3 +325,38 @@ async def test_milestones_start_and_meet_statutory_deadlines(api, db, world):
                                               "occurredOn": date.today().isoformat()}},
                              token=world.tokens["viewer"]))["recordCaseMilestone"]
     assert denied["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_escalation_mail_reaches_the_contact_and_the_family_in_spanish(api, db, world):
+    from tests.api.test_outbox import FAR_FUTURE, SmtpServer
+    from domain.db import utcnow
+    from domain.outbox.worker import deliver_all_due
+    sink = SmtpServer().start()  # send what earlier tests left due, so only this test's mail is counted below
+    try:
+        await deliver_all_due(db, sink.settings, now=utcnow() + FAR_FUTURE * 2)
+    finally:
+        sink.stop()
+    contacts = await _contacts(db, world)
+    tag = uuid.uuid4().hex[:8]
+    _, _, case = await _open_case(api, world, email=f"rivera-{tag}@example.org")
+    esc = (await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=world.tokens["advocate"])
+           )["escalateCase"]["escalation"]
+    smtp = SmtpServer().start()
+    try:
+        assert await deliver_all_due(db, smtp.settings) == 2
+        assert await deliver_all_due(db, smtp.settings, now=utcnow() + FAR_FUTURE) == 0  # never twice
+    finally:
+        smtp.stop()
+    letters = [m for e, m in smtp.inbox.to("riverton.example.org")]
+    notices = [m for e, m in smtp.inbox.to(tag)]
+    assert len(letters) == 1 and len(notices) == 1
+    letter = letters[0]
+    assert letter["Cc"] == world.emails["advocate"]
+    text = letter.get_body(("plain",)).get_content()
+    assert "Dear Dr. Maria Chen," in text and "manifestation determination" in text
+    notice = notices[0].get_body(("plain",)).get_content()
+    assert "Ana Rivera" in notice and "Mateo" in notice
+    assert any(w in notice for w in ("escalamos", "Hemos", "caso"))  # written in Spanish
+    shown = (await api.data(f"query($id: ID!) {{ node(id: $id) {{ ... on Escalation {{ mail {{ kind status }} }} }} }}",
+                            {"id": esc["id"]}, token=world.tokens["advocate"]))["node"]["mail"]
+    assert {m["status"] for m in shown} == {"SENT"}

@@ -32,6 +32,17 @@ def notice(**extra) -> dict:
     }
 
 
+def invitation(**extra) -> dict:
+    return {"organization_name": "Lynn Parents United", "inviter_name": "Ada Admin",
+            "accept_url": "http://127.0.0.1:8000/accept-invite?token=abc", "expires_at": date(2026, 12, 8),
+            "invitee_name": "Ana", **extra}
+
+
+def reset(**extra) -> dict:
+    return {"reset_url": "http://127.0.0.1:8000/reset-password?token=abc", "valid_minutes": 60,
+            "user_name": "Ana", "organization_name": "Lynn Parents United", **extra}
+
+
 def test_escalation_letter_has_what_the_district_needs_and_no_more():
     m = render("escalation_letter", "en", letter())
     assert m.language == "en"
@@ -111,6 +122,18 @@ def test_every_template_file_uses_only_documented_keys():
     for path in TEMPLATE_DIR.glob("*.txt.j2"):
         template, lang = path.name.split(".")[:2]
         spec = TEMPLATES[template]
-        sample = {"escalation_letter": letter, "family_notice": notice}[template]()
+        sample = {"escalation_letter": letter, "family_notice": notice, "user_invitation": invitation,
+                  "password_reset": reset}[template]()
         m = render(template, lang, {k: v for k, v in sample.items() if k in spec.required})
         assert m.language == lang and m.subject and m.text and m.html
+
+
+def test_invitation_and_reset_mail_in_english_and_spanish():
+    en = render("user_invitation", "en", invitation())
+    assert en.subject == "Ada Admin invited you to Lynn Parents United on Advocase"
+    assert "http://127.0.0.1:8000/accept-invite?token=abc" in en.text and "Tuesday, December 8, 2026" in en.text
+    es = render("user_invitation", "es-MX", invitation())
+    assert es.language == "es" and "martes 8 de diciembre de 2026" in es.text and "le invitó" in es.subject
+    r = render("password_reset", "es", reset())
+    assert "reset-password?token=abc" in r.text and "60 minutos" in r.text
+    assert "60 minutes" in render("password_reset", "ht", reset()).text

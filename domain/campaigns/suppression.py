@@ -1,0 +1,296 @@
+"""Small-cell suppression for published counts: a pure module (no database, no I/O).
+
+Every count we publish is either shown or suppressed (null + `suppressed: true`).
+
+*Primary suppression*: a count between 1 and the threshold minus one is suppressed. Zero is shown
+(it is a structural fact, not a person), and so is any count at or above the threshold.
+
+*Complementary suppression*: a table is published with its margins (row totals, column totals, the
+grand total), and those margins are linear equations over the cells. A suppressed value must not be
+recoverable from them. We model a table with margins as its extended (n+1) x (m+1) table: every entry
+(cell or margin) is an edge between its row node and its column node (margins sit on an extra row/column
+node), and every row and column of the extended table is one equation. A set of suppressed entries leaves
+an entry exactly determined by the published values iff that entry is a *bridge* of the graph of
+suppressed entries; an entry that lies on a cycle can move by +d/-d around the cycle with every equation
+still holding. Because we never suppress a zero, every suppressed value is at least 1, so d = +1 and d = -1
+are both feasible: non-negativity does not pin it either.
+
+The algorithm:
+
+1. primary suppression of cells and margins (each with its own threshold: networks use each
+   organization's threshold for its column and the largest one for combined values);
+2. the two margin lines (row totals + grand total, column totals + grand total) get the same 1-D rule as a
+   1-D table, so a 1-D table of a dimension and the margins of any 2-D table with it agree;
+3. while some suppressed entry is a bridge, add the cheapest path (fewest, smallest entries; margins and
+   above all the grand total only as a last resort; never a zero) that closes a cycle through it.
+
+The grand total is shared by every table of a campaign's evidence, so it is only ever suppressed when it
+is small itself, or when nothing else can protect a cell.
+
+1-D tables (cells and one total) are one equation: it is enough that the line has zero or at least two
+suppressed values.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Sequence
+
+MIN_THRESHOLD = 5
+DEFAULT_THRESHOLD = 10
+
+MARGIN_PENALTY = 10 ** 6   # prefer any interior cell to a margin
+TOTAL_PENALTY = 10 ** 9    # and any margin to the grand total
+
+
+def effective_threshold(configured: int | None) -> int:
+    """The organization's threshold, never below the floor of 5."""
+    return max(MIN_THRESHOLD, configured if configured is not None else DEFAULT_THRESHOLD)
+
+
+def is_small(value: int, threshold: int) -> bool:
+    """Primary suppression: 1 .. threshold - 1."""
+    return 1 <= value < threshold
+
+
+# ---------------------------------------------------------------- published values
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published count: `value` is None exactly when it is suppressed."""
+
+    value: int | None
+    suppressed: bool
+
+    @classmethod
+    def of(cls, value: int, suppressed: bool) -> "Published":
+        return cls(None, True) if suppressed else cls(int(value), False)
+
+
+@dataclass(frozen=True)
+class PublishedNumber:
+    """A published derived number (a share, a median): None exactly when suppressed (or undefined)."""
+
+    value: float | None
+    suppressed: bool
+
+
+def share(numerator: Published, denominator: Published, digits: int = 4) -> PublishedNumber:
+    """A share derived from two published counts: suppressed if either of them is."""
+    if numerator.suppressed or denominator.suppressed:
+        return PublishedNumber(None, True)
+    if not denominator.value:
+        return PublishedNumber(None, False)
+    return PublishedNumber(round(numerator.value / denominator.value, digits), False)
+
+
+def median_of(values_count: int, median: float | None, threshold: int) -> PublishedNumber:
+    """A median over `values_count` values: suppressed when fewer than the threshold."""
+    if values_count == 0 or median is None:
+        return PublishedNumber(None, False)
+    if values_count < threshold:
+        return PublishedNumber(None, True)
+    return PublishedNumber(float(median), False)
+
+
+# ---------------------------------------------------------------- 1-D
+
+
+def _line_rule(values: Sequence[int], suppressed: list[bool], protected: Sequence[bool]) -> None:
+    """In place: if exactly one item of the line is suppressed, suppress one more.
+
+    The smallest non-zero unsuppressed item is chosen, unprotected items (cells) before protected ones
+    (the total), ties by position: deterministic.
+    """
+    if sum(suppressed) != 1:
+        return
+    candidates = [(protected[i], values[i], i) for i in range(len(values)) if not suppressed[i] and values[i] > 0]
+    if candidates:
+        suppressed[min(candidates)[2]] = True
+
+
+@dataclass(frozen=True)
+class Suppressed1D:
+    cells: tuple[bool, ...]
+    total: bool
+
+
+def suppress_1d(values: Sequence[int], threshold: int | Sequence[int], *,
+                total_threshold: int | None = None) -> Suppressed1D:
+    """Which of `values` and of their total are suppressed.
+
+    `threshold` may be one threshold or one per value (network columns); the total uses `total_threshold`
+    (default: the largest).
+    """
+    n = len(values)
+    thresholds = [threshold] * n if isinstance(threshold, int) else list(threshold)
+    if len(thresholds) != n:
+        raise ValueError("one threshold per value")
+    if any(v < 0 for v in values):
+        raise ValueError("counts are never negative")
+    total_t = total_threshold if total_threshold is not None else max(thresholds, default=MIN_THRESHOLD)
+    total = sum(values)
+    items = list(values) + [total]
+    sup = [is_small(v, t) for v, t in zip(values, thresholds)] + [is_small(total, total_t)]
+    _line_rule(items, sup, [False] * n + [True])
+    return Suppressed1D(cells=tuple(sup[:n]), total=sup[n])
+
+
+# ---------------------------------------------------------------- 2-D
+
+
+@dataclass(frozen=True)
+class Suppressed2D:
+    cells: tuple[tuple[bool, ...], ...]
+    row_totals: tuple[bool, ...]
+    column_totals: tuple[bool, ...]
+    total: bool
+
+
+def _bridges(nodes: int, edges: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the edges that are bridges (iterative Tarjan; the graph is simple)."""
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(nodes)]
+    for k, (a, b) in enumerate(edges):
+        adj[a].append((b, k))
+        adj[b].append((a, k))
+    disc = [-1] * nodes
+    low = [0] * nodes
+    out: set[int] = set()
+    timer = 0
+    for root in range(nodes):
+        if disc[root] != -1:
+            continue
+        disc[root] = low[root] = timer
+        timer += 1
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            node, via, it = stack[-1]
+            advanced = False
+            for nxt, k in it:
+                if k == via:
+                    continue
+                if disc[nxt] == -1:
+                    disc[nxt] = low[nxt] = timer
+                    timer += 1
+                    stack.append((nxt, k, iter(adj[nxt])))
+                    advanced = True
+                    break
+                low[node] = min(low[node], disc[nxt])
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > disc[parent]:
+                    out.add(via)
+    return out
+
+
+def suppress_2d(cells: Sequence[Sequence[int]], threshold: int | None = None, *,
+                column_thresholds: Sequence[int] | None = None,
+                combined_threshold: int | None = None) -> Suppressed2D:
+    """Which cells and margins of an n x m table (published with row, column and grand totals) are suppressed.
+
+    One `threshold` for everything, or (networks) `column_thresholds` (one per column: its cells and its
+    column total) and `combined_threshold` (row totals and the grand total; default the largest).
+    """
+    n = len(cells)
+    m = len(cells[0]) if n else 0
+    if any(len(r) != m for r in cells):
+        raise ValueError("a table is rectangular")
+    if any(v < 0 for r in cells for v in r):
+        raise ValueError("counts are never negative")
+    if column_thresholds is None:
+        if threshold is None:
+            raise ValueError("a threshold is needed")
+        column_thresholds = [threshold] * m
+    col_t = list(column_thresholds)
+    comb_t = combined_threshold if combined_threshold is not None else (
+        threshold if threshold is not None else max(col_t, default=MIN_THRESHOLD))
+
+    # The extended table: rows 0..n (n = the column-totals row), columns 0..m (m = the row-totals column).
+    value: dict[tuple[int, int], int] = {}
+    thr: dict[tuple[int, int], int] = {}
+    for i in range(n):
+        for j in range(m):
+            value[i, j], thr[i, j] = cells[i][j], col_t[j]
+        value[i, m], thr[i, m] = sum(cells[i]), comb_t
+    for j in range(m):
+        value[n, j], thr[n, j] = sum(cells[i][j] for i in range(n)), col_t[j]
+    value[n, m], thr[n, m] = sum(value[i, m] for i in range(n)), comb_t
+    sup = {e: is_small(value[e], thr[e]) for e in value}
+
+    # Margin lines first, by the 1-D rule (the grand total protected).
+    for line in ([(i, m) for i in range(n)] + [(n, m)], [(n, j) for j in range(m)] + [(n, m)]):
+        vals = [value[e] for e in line]
+        flags = [sup[e] for e in line]
+        _line_rule(vals, flags, [False] * (len(line) - 1) + [True])
+        for e, f in zip(line, flags):
+            sup[e] = f
+
+    # Then close a cycle through every bridge. Nodes: row r -> r, column c -> (n + 1) + c.
+    nodes = (n + 1) + (m + 1)
+    entries = sorted(value)
+    index = {e: k for k, e in enumerate(entries)}
+    edges = [(r, (n + 1) + c) for r, c in entries]
+
+    def cost(e: tuple[int, int]) -> int | None:
+        if sup[e]:
+            return 0
+        if value[e] == 0:
+            return None  # never suppress a zero
+        r, c = e
+        penalty = TOTAL_PENALTY if (r == n and c == m) else MARGIN_PENALTY if (r == n or c == m) else 0
+        return penalty + value[e] + 1
+
+    adjacency: list[list[tuple[int, tuple[int, int]]]] = [[] for _ in range(nodes)]
+    for e, (a, b) in zip(entries, edges):
+        adjacency[a].append((b, e))
+        adjacency[b].append((a, e))
+
+    for _ in range(len(entries) + 1):
+        chosen = [k for k in range(len(entries)) if sup[entries[k]]]
+        bridges = _bridges(nodes, [edges[k] for k in chosen])
+        if not bridges:
+            break
+        # The bridge with the smallest value first (deterministic), then find the cheapest detour.
+        bridge = min((entries[chosen[b]] for b in bridges), key=lambda e: (value[e], e))
+        start, goal = edges[index[bridge]]
+        dist = {start: 0}
+        prev: dict[int, tuple[int, tuple[int, int]]] = {}
+        heap = [(0, start)]
+        while heap:
+            d, node = heapq.heappop(heap)
+            if node == goal:
+                break
+            if d > dist.get(node, float("inf")):
+                continue
+            for nxt, e in adjacency[node]:
+                if e == bridge:
+                    continue
+                c = cost(e)
+                if c is None:
+                    continue
+                nd = d + c
+                if nd < dist.get(nxt, float("inf")):
+                    dist[nxt] = nd
+                    prev[nxt] = (node, e)
+                    heapq.heappush(heap, (nd, nxt))
+        if goal not in prev:  # pragma: no cover - the margins always give a detour (see the module doc)
+            raise AssertionError("no complementary suppression found")
+        node = goal
+        while node != start:
+            node, e = prev[node]
+            sup[e] = True
+    else:  # pragma: no cover
+        raise AssertionError("suppression did not converge")
+
+    return Suppressed2D(
+        cells=tuple(tuple(sup[i, j] for j in range(m)) for i in range(n)),
+        row_totals=tuple(sup[i, m] for i in range(n)),
+        column_totals=tuple(sup[n, j] for j in range(m)),
+        total=sup[n, m],
+    )

@@ -1,0 +1,64 @@
+import { Suspense } from "react";
+import { Navigate, RouterProvider, createBrowserRouter, useLocation } from "react-router-dom";
+import { I18nProvider, useI18n } from "../i18n/I18n";
+import { SessionProvider, useSession } from "../lib/session";
+import { Layout } from "./Layout";
+import { allowed, navFor, routes } from "./routes";
+import type { PageRoute } from "./types";
+import NotFound from "../pages/NotFound";
+
+function Loading() {
+  const { t } = useI18n();
+  return <p role="status">{t("common.loading")}</p>;
+}
+
+/** Signed-in users only (unless public), and only with the route's permission. */
+function Guard({ route }: { route: PageRoute }) {
+  const { me, loading } = useSession();
+  const location = useLocation();
+  const { t } = useI18n();
+  if (loading) return <Loading />;
+  if (!route.public && !me) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/sign-in?next=${next}`} replace />;
+  }
+  if (me && !allowed(route, me.permissions)) {
+    return <p role="alert">{t("errors.FORBIDDEN")}</p>;
+  }
+  const Page = route.page;
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+/** "/": the first page of the navigation the user may open. */
+function Home() {
+  const { me, loading } = useSession();
+  if (loading) return <Loading />;
+  if (!me) return <Navigate to="/sign-in" replace />;
+  const first = navFor(me.permissions)[0];
+  return first ? <Navigate to={first.path} replace /> : <NotFound />;
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <Home /> },
+      ...routes.map((route) => ({ path: route.path, element: <Guard route={route} /> })),
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,92 @@
+import { useEffect, useId, type ReactNode } from "react";
+import { useI18n } from "../i18n/I18n";
+import type { RequestError } from "../lib/graphql";
+import { describeError } from "../lib/errors";
+
+export interface ControlProps {
+  id: string;
+  "aria-describedby"?: string;
+  "aria-invalid"?: boolean;
+}
+
+/** A labelled control with an optional hint and its error right below it. */
+export function Field(props: {
+  label: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  const { t } = useI18n();
+  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(" ");
+  return (
+    <div className={props.error ? "field invalid" : "field"}>
+      <label htmlFor={id}>
+        {props.label}
+        {props.required && <span className="req"> ({t("common.required")})</span>}
+      </label>
+      {props.hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.children({ id, "aria-describedby": described || undefined, "aria-invalid": props.error ? true : undefined })}
+      {props.error && (
+        <p className="error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Errors that belong to no single field, announced when they appear. */
+export function FormErrors({ messages }: { messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <div className="form-errors" role="alert">
+      {messages.length === 1 ? (
+        <p>{messages[0]}</p>
+      ) : (
+        <ul>
+          {messages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A failed query, in plain language, with the request id for support. */
+export function LoadError({ error }: { error: RequestError }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="form-errors" role="alert">
+      <p>{describeError(error, t, lang)}</p>
+      {error.requestId && <p className="muted">{t("errors.requestId", { id: error.requestId })}</p>}
+    </div>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p role="status" className="muted">
+      {t("common.loading")}
+    </p>
+  );
+}
+
+/** Sets the document title for the page: "<page> · Advocase". */
+export function usePageTitle(title: string) {
+  useEffect(() => {
+    document.title = `${title} · Advocase`;
+  }, [title]);
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const { te } = useI18n();
+  return <span className={`badge status-${status.toLowerCase()}`}>{te("CaseStatus", status)}</span>;
+}

@@ -1,0 +1,67 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { FALLBACK, catalogs, formatDate, formatDateTime, formatNumber, pickLanguage, translate, type Vars } from "./core";
+
+const STORAGE_KEY = "advocase.language";
+
+export interface I18n {
+  lang: string;
+  setLang(code: string): void;
+  t(key: string, vars?: Vars): string;
+  /** Translate an enum value (catalog key "enum.Type.VALUE"), falling back to `fallback` or the value. */
+  te(type: string, value: string | null | undefined, fallback?: string): string;
+  date(value: string | null | undefined): string;
+  dateTime(value: string | null | undefined): string;
+  number(value: number): string;
+}
+
+const Ctx = createContext<I18n | null>(null);
+
+function initialLanguage(): string {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (stored && catalogs[stored]) return stored;
+  } catch {
+    /* storage may be off */
+  }
+  return typeof navigator === "undefined" ? FALLBACK : pickLanguage(navigator.languages ?? [navigator.language]);
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState(initialLanguage);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const setLang = useCallback((code: string) => {
+    if (!catalogs[code]) return;
+    try {
+      localStorage.setItem(STORAGE_KEY, code);
+    } catch {
+      /* ignore */
+    }
+    setLangState(code);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const t = (key: string, vars?: Vars) => translate(lang, key, vars);
+    return {
+      lang,
+      setLang,
+      t,
+      te: (type, v, fallback) => {
+        if (!v) return "";
+        const key = `enum.${type}.${v}`;
+        const text = t(key);
+        return text === key ? (fallback ?? v) : text;
+      },
+      date: (v) => formatDate(lang, v),
+      dateTime: (v) => formatDateTime(lang, v),
+      number: (n) => formatNumber(lang, n),
+    };
+  }, [lang, setLang]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error("useI18n outside I18nProvider");
+  return ctx;
+}

@@ -1,0 +1,89 @@
+import { useState, type FormEvent } from "react";
+import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
+import { graphql } from "../gql";
+import { Field, FormErrors, usePageTitle } from "../components/forms";
+import { useI18n } from "../i18n/I18n";
+import { mapErrors, describeError } from "../lib/errors";
+import { RequestError, request } from "../lib/graphql";
+import { useSession } from "../lib/session";
+
+const LoginDocument = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      me {
+        user { id displayName email }
+        organization { id name languages }
+        roles
+        permissions
+        chapters { id name }
+        organizationChapters { id name }
+      }
+      errors { code message field }
+    }
+  }
+`);
+
+/** Only same-app paths: never an absolute or protocol-relative URL from the query string. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export default function SignIn() {
+  const { t, lang } = useI18n();
+  const { me, signedIn } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
+  usePageTitle(t("signIn.title"));
+
+  if (me && !busy) return <Navigate to={safeNext(params.get("next"))} replace />;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    if (!email.trim()) fields.email = t("signIn.emailRequired");
+    if (!password) fields.password = t("signIn.passwordRequired");
+    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
+    setBusy(true);
+    try {
+      const data = await request(LoginDocument, { input: { email: email.trim(), password } });
+      const result = data.login;
+      if (result.errors.length || !result.me) {
+        const mapped = mapErrors(result.errors, ["email", "password"], t, lang);
+        // A failed sign-in names no field on purpose (no hint which one was wrong).
+        if (result.errors.some((x) => x.code === "UNAUTHENTICATED")) mapped.general = [t("signIn.failed")];
+        setErrors(mapped);
+        return;
+      }
+      signedIn(result.me);
+      navigate(safeNext(params.get("next")), { replace: true });
+    } catch (err) {
+      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="narrow">
+      <h1>{t("signIn.title")}</h1>
+      <form onSubmit={submit} noValidate>
+        <FormErrors messages={errors.general} />
+        <Field label={t("signIn.email")} error={errors.fields.email} required>
+          {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />}
+        </Field>
+        <Field label={t("signIn.password")} error={errors.fields.password} required>
+          {(p) => (
+            <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          )}
+        </Field>
+        <button type="submit" disabled={busy}>
+          {busy ? t("signIn.busy") : t("signIn.submit")}
+        </button>
+      </form>
+    </div>
+  );
+}
