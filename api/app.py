@@ -3,40 +3,111 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import contextlib
 import logging
-import uuid
 from pathlib import Path
+
+import orjson
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from cross_web import HTTPException  # what strawberry raises for requests it refuses before GraphQL
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
 from api.campaigns import routes as campaign_routes
 from api.context import Context
-from api.schema import schema
-from api.session import token_from
+from api import web
+from api.observability import RequestIdMiddleware, healthz, metrics, readyz
+from api.tenancy import TenantScopeMiddleware
+from api.schema import schema_for
+from api.session import COOKIE, cookie_authenticated, set_session_cookie, token_from
 from domain.config import Settings
 from domain.db import Database
-from domain.identity.service import resolve_actor
+from domain.identity.service import resolve_actor, rotate_session
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("advocase.http")
 
 
-def request_id_of(request: Request) -> str:
-    rid = request.headers.get("x-request-id", "")
-    return rid if 0 < len(rid) <= 64 and rid.replace("-", "").isalnum() else uuid.uuid4().hex
+CSRF_HEADER = "x-advocase-csrf"
+
+
+def csrf_refusal(request: Request) -> Response | None:
+    """Cookie-authenticated requests must be JSON and carry X-Advocase-CSRF (a page of another site can send
+    neither without a CORS preflight, which Advocase never grants). Bearer-token requests need neither."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or COOKIE not in request.cookies:
+        return None
+    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        return None
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json" and request.headers.get(CSRF_HEADER, "").strip():
+        return None
+    return JSONResponse({"errors": [{
+        "message": "Requests signed in with the session cookie must be application/json and carry the "
+                   "X-Advocase-CSRF header.",
+        "extensions": {"code": "CSRF_REQUIRED", "requestId": request.state.request_id}}]}, status_code=403)
+
+
+def http_refusal(request: Request, status: int, reason: str) -> Response:
+    """A request refused before it reached GraphQL, in the usual error shape with a stable code."""
+    if status == 405 or request.method == "GET":
+        code, reason = "METHOD_NOT_ALLOWED", "Send queries with POST (application/json)."
+    elif "Batching" in reason:
+        code, reason = "BATCHING_DISABLED", "Send one operation per request (batching is off)."
+    elif "content type" in reason.lower():
+        code, reason = "UNSUPPORTED_CONTENT_TYPE", "Send application/json (multipart requests are off)."
+    else:
+        code = "BAD_REQUEST"
+    return JSONResponse({"errors": [{"message": reason, "extensions": {
+        "code": code, "requestId": request.state.request_id}}]}, status_code=405 if code == "METHOD_NOT_ALLOWED"
+        else status)
 
 
 class AdvocaseGraphQL(GraphQL):
     def __init__(self, settings: Settings):
         ide: GraphQL_IDE | None = None if settings.production else "graphiql"
-        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=False)
+        # No queries over GET, no multipart, no batching (the schema has no batching_config).
+        super().__init__(schema_for(settings.production), graphql_ide=ide, allow_queries_via_get=False,
+                         multipart_uploads_enabled=False)
         self.settings = settings
+
+    # Fast JSON both ways (orjson: several times faster than json on large results such as pivots and evidence;
+    # its decode errors are json.JSONDecodeError, so a malformed body is still a 400).
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        request = Request(scope, receive)
+        response = csrf_refusal(request)
+        if response is None:
+            try:
+                response = await self.run(request)
+            except HTTPException as e:  # refused before GraphQL: batching, GET queries, multipart, bad JSON
+                response = http_refusal(request, e.status_code, e.reason)
+        await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # GraphiQL (development only) sends the CSRF header, so that it works with the session cookie too.
+        html = self.graphql_ide_html.replace("const defaultHeaders = {};",
+                                             'const defaultHeaders = {"X-Advocase-CSRF": "1"};')
+        return HTMLResponse(html)
+
+    def create_response(self, response_data, sub_response: Response) -> Response:
+        # A database outage is answered 503 (with the typed UNAVAILABLE error in the body).
+        errors = response_data.get("errors") if isinstance(response_data, dict) else None
+        if errors and any((e.get("extensions") or {}).get("code") == "UNAVAILABLE" for e in errors):
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = "5"
+        return super().create_response(response_data, sub_response)
 
     async def get_context(self, request: Request, response: Response) -> Context:
         from datetime import timedelta
@@ -48,32 +119,18 @@ class AdvocaseGraphQL(GraphQL):
         if token:
             actor = await resolve_actor(db, token, idle=timedelta(minutes=self.settings.session_idle_minutes),
                                         request_id=request_id)
+        if actor is not None and actor.rotation_due and cookie_authenticated(request):
+            # the member's roles changed: this browser session continues under a new id (new cookie)
+            new_token, new_session = await rotate_session(
+                db, actor, ttl=timedelta(hours=self.settings.session_ttl_hours))
+            set_session_cookie(response, new_token, self.settings)
+            actor = dataclasses.replace(actor, session_id=new_session.id, rotation_due=False)
         return Context(request=request, response=response, db=db, settings=self.settings,
                        request_id=request_id, actor_or_none=actor)
 
 
-class RequestIdMiddleware:
-    """Gives every request an id (or keeps a sane one the client sent) and echoes it in X-Request-Id."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        request = Request(scope)
-        rid = request_id_of(request)
-        scope.setdefault("state", {})["request_id"] = rid
-
-        async def send_with_id(message):
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
-            await send(message)
-        await self.app(scope, receive, send_with_id)
-
-
 async def index(_: Request) -> Response:
-    return FileResponse(STATIC / "index.html")
+    return web.app_index()  # the browser app (web/dist), or the placeholder page before it is built
 
 
 def _link_page(name: str):
@@ -83,17 +140,14 @@ def _link_page(name: str):
     return page
 
 
-async def healthz(_: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
 def _start_outbox_worker(db: Database, settings: Settings):
     """The embedded default sends its own mail: a background task (see Settings.run_inprocess_worker)."""
     if not settings.run_inprocess_worker:
         return None
     from domain.outbox.worker import run_worker
     stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop), name="advocase-outbox-worker")
+    task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url),
+                               name="advocase-outbox-worker")
     return stop, task, settings.mail.timeout_seconds
 
 
@@ -126,20 +180,26 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 await app.state.db.dispose()
 
     graphql = AdvocaseGraphQL(settings)
+    web_assets, web_fallback = web.routes()
     app = Starlette(
         debug=False,
         routes=[
             Route("/", index),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
             Route("/campaigns/{campaign_id}/brief", campaign_routes.brief),
             Route("/campaigns/{campaign_id}/evidence.csv", campaign_routes.evidence_csv),
             Route("/campaigns/{campaign_id}/evidence.json", campaign_routes.evidence_json),
             Route("/accept-invite", _link_page("accept-invite.html")),
             Route("/reset-password", _link_page("reset-password.html")),
+            *web_assets,
+            *web_fallback,  # last: client routes of the browser app get its index.html
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(TenantScopeMiddleware)  # row-level security: no organization until the actor is known
     app.add_middleware(RequestIdMiddleware)
     if db is not None:
         app.state.db, app.state.settings = db, settings

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -70,10 +71,12 @@ async def _create_user(settings: Settings, args) -> uuid.UUID:
     from domain.db import Database
     from domain.identity.models import Chapter
     from domain.identity.service import create_user
+    from domain.tenancy import enter_tenant
     db = Database(settings.database_url)
     try:
         async with db.transaction() as s:
             org_id = uuid.UUID(args.org)
+            await enter_tenant(s, org_id)  # row-level security: this command acts in that organization
             chapter_ids = []
             for name in args.chapter or []:
                 ch = await s.scalar(select(Chapter.id).where(Chapter.organization_id == org_id, Chapter.name == name))
@@ -90,18 +93,21 @@ async def _create_user(settings: Settings, args) -> uuid.UUID:
 
 
 async def _worker(settings: Settings, *, once: bool) -> int:
-    """Send the outbox: what is due now (`once`), or until Ctrl-C / SIGTERM."""
+    """Run the notification jobs and send the outbox (when SMTP is configured): what is due now (`once`), or
+    until Ctrl-C / SIGTERM."""
     import signal
 
     from domain.db import Database
     from domain.outbox.worker import deliver_all_due, outbox_counts, run_worker
-    if not settings.mail.configured:
+    if not settings.mail.configured:  # notifications still run; mail waits in the outbox
         print("advocase: SMTP is not configured (set ADVOCASE_SMTP_HOST); mail stays in the outbox, unsent",
               file=sys.stderr)
-        return 2
     db = Database(settings.database_url)
     try:
         if once:
+            from domain.notifications.jobs import run_jobs
+            jobs = await run_jobs(db, public_url=settings.public_url)
+            print(f"notifications: {jobs['notifications']} new, {jobs['digests']} digest(s) queued")
             sent = await deliver_all_due(db, settings.mail)
             counts = await outbox_counts(db)
             print(f"sent {sent}; unsent {counts['PENDING'] + counts['SENDING']}, failed {counts['FAILED']}")
@@ -110,7 +116,7 @@ async def _worker(settings: Settings, *, once: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(db, settings.mail, stop_event=stop)
+        await run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url)
         return 0
     finally:
         await db.dispose()
@@ -127,10 +133,45 @@ async def _import_directory(settings: Settings, args):
         org_id = uuid.UUID(args.org)
     except ValueError:
         raise DomainError(ErrorCode.VALIDATION, "Not an organization id.", "org") from None
+    from domain.db import tenant
     db = Database(settings.database_url)
     try:
-        return await import_directory_for_organization(db, org_id, text, skip_invalid=args.skip_invalid,
-                                                       default_state=args.state)
+        with tenant(org_id):  # row-level security: this command acts in that organization
+            return await import_directory_for_organization(db, org_id, text, skip_invalid=args.skip_invalid,
+                                                           default_state=args.state)
+    finally:
+        await db.dispose()
+
+
+async def _import_records(settings: Settings, args):
+    import json
+    from datetime import date
+
+    from domain.db import Database
+    from domain.imports.service import import_records_for_organization
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read {args.file}: {e}") from None
+    try:
+        org_id = uuid.UUID(args.org)
+    except ValueError:
+        raise DomainError(ErrorCode.VALIDATION, "Not an organization id.", "org") from None
+    mapping_name, columns = None, None
+    if args.mapping and args.mapping.endswith(".json") and Path(args.mapping).is_file():
+        try:
+            columns = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise ValueError(f"cannot read the mapping {args.mapping}: {e}") from None
+    elif args.mapping:
+        mapping_name = args.mapping
+    from domain.db import tenant
+    db = Database(settings.database_url)
+    try:
+        with tenant(org_id):  # row-level security: this command acts in that organization
+            return await import_records_for_organization(db, org_id, data, file_name=args.file,
+                                                         mapping_name=mapping_name, columns=columns,
+                                                         dry_run=args.dry_run, today=date.today())
     finally:
         await db.dispose()
 
@@ -163,10 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     im.add_argument("--skip-invalid", action="store_true",
                     help="import the valid rows even if some are invalid (default: any invalid row stops all)")
     im.add_argument("--state", help="two-letter state of new districts whose rows give none")
+    ir = sub.add_parser("import", help="import families, students and cases from a CSV or Excel (.xlsx) file")
+    ir.add_argument("file", help="CSV (UTF-8) or .xlsx; the first row names the columns")
+    ir.add_argument("--org", required=True, help="organization id")
+    ir.add_argument("--mapping", help="the name of a mapping saved in the organization, or a JSON file "
+                                      "{\"field\": \"column header\", ...}; default: headers named like the fields")
+    ir.add_argument("--dry-run", action="store_true", help="check the file and report every problem; change nothing")
     sub.add_parser("demo", help="load the demo organizations, users and cases")
     sub.add_parser("export-schema", help=f"write the GraphQL SDL to {SCHEMA_PATH.name}")
-    wk = sub.add_parser("worker", help="send queued mail (the outbox) through SMTP until interrupted")
-    wk.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    wk = sub.add_parser("worker", help="run the notification jobs and send queued mail (the outbox) through SMTP until interrupted")
+    wk.add_argument("--once", action="store_true", help="do what is due now, then exit")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -182,16 +229,16 @@ def main(argv: list[str] | None = None) -> int:
             export_schema()
             print(f"wrote {SCHEMA_PATH}")
         elif args.cmd == "db":
-            upgrade(settings.database_url)
+            upgrade(settings.migrations_url)
             print("database is up to date")
         elif args.cmd == "create-org":
-            upgrade(settings.database_url)
+            upgrade(settings.migrations_url)
             print(asyncio.run(_create_org(settings, args)))
         elif args.cmd == "create-user":
-            upgrade(settings.database_url)
+            upgrade(settings.migrations_url)
             print(asyncio.run(_create_user(settings, args)))
         elif args.cmd == "import-directory":
-            upgrade(settings.database_url)
+            upgrade(settings.migrations_url)
             report = asyncio.run(_import_directory(settings, args))
             for err in report.errors:
                 print(err, file=sys.stderr)
@@ -199,20 +246,42 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"advocase: {len(report.errors)} invalid row(s); nothing was imported", file=sys.stderr)
                 return 1
             print(f"imported {report.rows_imported} row(s) ({len(report.errors)} skipped): {report.summary()}")
+        elif args.cmd == "import":
+            upgrade(settings.migrations_url)
+            report = asyncio.run(_import_records(settings, args))
+            for problem in report.problems:
+                print(problem, file=sys.stderr)
+            if report.problem_count > len(report.problems):
+                print(f"... and {report.problem_count - len(report.problems)} more problem(s)", file=sys.stderr)
+            if report.problem_count:
+                print(f"advocase: {report.problem_count} problem(s) in {report.rows} row(s); nothing was imported",
+                      file=sys.stderr)
+                return 1
+            verb = "checked" if report.dry_run else "imported"
+            print(f"{verb} {report.rows} row(s){' (dry run: nothing changed)' if report.dry_run else ''}: "
+                  f"{report.summary()}")
         elif args.cmd == "demo":
-            upgrade(settings.database_url)
+            upgrade(settings.migrations_url)
             asyncio.run(_demo(settings, only_if_empty=False))
         elif args.cmd == "worker":
             return asyncio.run(_worker(settings, once=args.once))
         elif args.cmd == "serve":
             import uvicorn
             if not settings.production:
-                upgrade(settings.database_url)
+                upgrade(settings.migrations_url)
                 if settings.demo_on_first_start:
                     asyncio.run(_demo(settings, only_if_empty=True))
             print(f"Advocase on http://{args.host}:{args.port}/  (GraphQL at /graphql)", flush=True)
+            from api.observability import log_config
+            log_format = "text" if os.environ.get("ADVOCASE_LOG_FORMAT", "json").lower() == "text" else "json"
+            from api.serving import HTTP_PROTOCOL  # TCP_NODELAY with any number of workers
             uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                        log_level="info", proxy_headers=False)
+                        http=HTTP_PROTOCOL,
+                        log_level="info", log_config=log_config(log_format), access_log=False,
+                        # behind a reverse proxy, name it in ADVOCASE_FORWARDED_ALLOW_IPS so that the client address
+                        # (sign-in throttling, logs) comes from X-Forwarded-For; otherwise those headers are ignored
+                        proxy_headers=bool(os.environ.get("ADVOCASE_FORWARDED_ALLOW_IPS")),
+                        forwarded_allow_ips=os.environ.get("ADVOCASE_FORWARDED_ALLOW_IPS") or None)
     except DomainError as e:
         print(f"advocase: {e.message}" + (f" ({e.field})" if e.field else ""), file=sys.stderr)
         return 2

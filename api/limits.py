@@ -63,15 +63,11 @@ DEPTH_RULE = _tagged(_depth_rule(MAX_DEPTH, _skip_introspection, None), "QUERY_T
 ALIASES_RULE = _tagged(_aliases_rule(MAX_ALIASES), "TOO_MANY_ALIASES", MAX_ALIASES)
 
 
-class _TokenErrorCode(SchemaExtension):
-    """Gives the parser's 'too many tokens' error its code (the parser raises it before any rule runs)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in (result.errors if result else None) or []:
-            if isinstance(error, GraphQLSyntaxError) and "tokens. Parsing aborted" in error.message:
-                error.extensions = {**(error.extensions or {}), "code": "TOO_MANY_TOKENS", "limit": MAX_TOKENS}
+def tag_token_error(error: GraphQLError) -> None:
+    """Gives the parser's 'too many tokens' error its code (the parser stops before any rule or extension could;
+    called from the schema's process_errors, which sees every error)."""
+    if isinstance(error, GraphQLSyntaxError) and "tokens. Parsing aborted" in error.message:
+        error.extensions = {**(error.extensions or {}), "code": "TOO_MANY_TOKENS", "limit": MAX_TOKENS}
 
 
 # ---------------------------------------------------------------- cost
@@ -155,7 +151,6 @@ def limit_extensions() -> list:
     """The schema extensions (factories: one instance per request) that enforce the limits."""
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        _TokenErrorCode,
         lambda: AddValidationRules([DEPTH_RULE, ALIASES_RULE]),
         CostLimiter,
     ]

@@ -19,14 +19,17 @@ from api.context import Info
 from api.directory.schema import DirectoryMutation, DirectoryQuery
 from api.directory.types import DistrictClosureType, DistrictContactType, DistrictType, SchoolType
 from api.errors import QueryError
-from api.limits import limit_extensions
-from api.observability import GraphQLMetrics, is_unavailable
+from api.limits import limit_extensions, tag_token_error
+from api.observability import UNAVAILABLE_MESSAGE, GraphQLMetrics, is_unavailable
 from api.escalations.schema import EscalationsMutation, EscalationsQuery
 from api.escalations.types import CaseDeadlineType, EscalationType
 from api.audit.schema import AuditMutation, AuditQuery
 from api.identity.admin import AdminMutation, AdminQuery
 from api.identity.schema import IdentityMutation, IdentityQuery
+from api.identity.security import SecurityMutation
 from api.identity.types import ChapterType, OrganizationType, UserType
+from api.imports.schema import ImportsMutation, ImportsQuery
+from api.notifications.schema import NotificationsMutation, NotificationsQuery
 from api.people.schema import PeopleMutation, PeopleQuery
 from api.people.types import ConsentType, FamilyType, StudentType
 from api.relay import Node, from_global_id
@@ -104,19 +107,20 @@ class NodeQuery:
 
 
 Query = merge_types("Query", (IdentityQuery, NodeQuery, CasesQuery, PeopleQuery, DirectoryQuery,
-                                      EscalationsQuery, AdminQuery, AuditQuery, CampaignsQuery))
+                                      EscalationsQuery, AdminQuery, AuditQuery, CampaignsQuery, ImportsQuery,
+                                      NotificationsQuery))
 Mutation = merge_types("Mutation", (IdentityMutation, CasesMutation, PeopleMutation, DirectoryMutation,
                                             EscalationsMutation, AdminMutation, AuditMutation,
-                                            CampaignsMutation))
+                                            CampaignsMutation, SecurityMutation, ImportsMutation,
+                                            NotificationsMutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:
     # Typed failures and GraphQL's own validation errors reach the client; anything else is masked.
+    # A variable that does not fit its type fails in graphql-core with a GraphQLError as the cause: that is the
+    # client's mistake, not ours (process_errors gives it the code BAD_VARIABLES).
     original = error.original_error
-    return original is not None and not isinstance(original, QueryError)
-
-
-UNAVAILABLE_MESSAGE = "The database is unavailable right now. Nothing was changed; try again in a moment."
+    return original is not None and not isinstance(original, (QueryError, GraphQLError))
 
 
 class MaskUnexpected(MaskErrors):
@@ -147,6 +151,15 @@ class AdvocaseSchema(strawberry.Schema):
         # types, enum values), so that the schema cannot be guessed from error messages.
         if "Did you mean" in error.message:
             error.message = error.message.split(" Did you mean")[0].strip()
+
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        for error in errors:
+            tag_token_error(error)
+            if error.path is None and isinstance(error.original_error, GraphQLError):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_VARIABLES"}
+                if self.config.disable_field_suggestions:
+                    self.remove_field_suggestion(error)
+        super().process_errors(errors, execution_context)
 
 
 def build_schema(production: bool = False) -> strawberry.Schema:

@@ -24,3 +24,13 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=settings.production)
+
+
+def cookie_authenticated(request: Request) -> bool:
+    """The session comes from the cookie (a browser), not from an Authorization: Bearer header."""
+    return request.headers.get("authorization", "")[:7].lower() != "bearer " and COOKIE in request.cookies
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: see ADVOCASE_FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else "unknown"

@@ -39,6 +39,7 @@ from domain.campaigns.stats import CaseCriteria, Dimension, counted_cases, issue
 from domain.cases.models import Case  # noqa: E402
 from domain.db import Database  # noqa: E402
 from domain.directory.models import District, DistrictContact, School  # noqa: E402
+from domain.identity.models import Membership  # noqa: E402
 from domain.identity.service import create_organization  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from policies import Actor  # noqa: E402
@@ -184,7 +185,9 @@ async def main() -> None:
     try:
         org_id = uuid.UUID(args.org) if args.org else await fill(db, args.cases)
         campaign = await campaign_of(db, org_id)
-        actor = Actor(user_id=uuid.uuid4(), organization_id=org_id, roles=frozenset({"campaign_lead"}),
+        async with db.reader() as s:  # a real member: issueStats writes an audit row (users.id foreign key)
+            member = await s.scalar(select(Membership.user_id).where(Membership.organization_id == org_id).limit(1))
+        actor = Actor(user_id=member, organization_id=org_id, roles=frozenset({"campaign_lead"}),
                       chapter_ids=frozenset(), permissions=frozenset({("campaign", "read"), ("stats", "read")}))
         today = date.today()
 

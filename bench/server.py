@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
+import os
 
 import orjson
 import psycopg
@@ -54,23 +55,30 @@ class CountStatements:
 
 
 def count_statements_of(engine) -> None:
+    log = os.environ.get("ADVOCASE_BENCH_SQL_LOG")  # a file: every statement, with its request's counter id
+
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _count(conn, cursor, statement, parameters, context, executemany):
         counter = _statements.get()
         if counter is not None:
             counter[0] += 1
+            if log:
+                with open(log, "a") as f:
+                    f.write(f"{id(counter)} {counter[0]} {' '.join(statement.split())[:160]}\n")
 
 
 BASELINE_SQL = """
-WITH me AS (
+WITH me AS MATERIALIZED (
     SELECT s.user_id, s.organization_id FROM sessions s
     WHERE s.token_hash = %(token)s AND s.revoked_at IS NULL AND s.expires_at > now()
 ), page AS (
-    SELECT c.* FROM cases c JOIN me ON c.organization_id = me.organization_id
-    WHERE c.chapter_id IN (SELECT mc.chapter_id FROM membership_chapters mc
-                           WHERE mc.organization_id = me.organization_id AND mc.user_id = me.user_id)
-       OR c.created_by_id = me.user_id
-       OR EXISTS (SELECT 1 FROM case_assignees a WHERE a.case_id = c.id AND a.user_id = me.user_id)
+    SELECT c.* FROM cases c
+    WHERE c.organization_id = (SELECT organization_id FROM me)
+      AND (c.chapter_id = ANY (ARRAY(SELECT mc.chapter_id FROM membership_chapters mc, me
+                                     WHERE mc.organization_id = me.organization_id AND mc.user_id = me.user_id))
+           OR c.created_by_id = (SELECT user_id FROM me)
+           OR EXISTS (SELECT 1 FROM case_assignees a WHERE a.organization_id = (SELECT organization_id FROM me)
+                      AND a.case_id = c.id AND a.user_id = (SELECT user_id FROM me)))
     ORDER BY c.opened_on DESC, c.id DESC
     LIMIT %(limit)s
 )

@@ -62,6 +62,9 @@ class MailSettings:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
+    # PostgreSQL: the owner role that runs migrations (ADVOCASE_MIGRATION_DATABASE_URL); the app itself
+    # connects as a role without ownership or BYPASSRLS (README: "Data protection and reliability")
+    migration_database_url: str | None = None
     secret_key: str = DEFAULT_SECRET
     env: str = "development"
     session_ttl_hours: int = 12
@@ -72,12 +75,19 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where links in mail point (invitations, password resets)
     invitation_ttl_hours: int = 168
     password_reset_ttl_minutes: int = 60
+    # security (README "Security"): sign-in throttling and the metrics endpoint
+    login_free_failures: int = 3          # failures (per account) before delays start
+    login_lockout_failures: int = 10      # failures (per account) that lock it for login_lockout_minutes
+    login_address_free_failures: int = 20
+    login_address_lockout_failures: int = 100
+    login_lockout_minutes: int = 15       # also the window over which failures are counted
+    metrics_token: str | None = None      # /metrics: with a token, `Authorization: Bearer <token>`; else loopback
 
     @property
     def run_inprocess_worker(self) -> bool:
-        """`serve` sends the outbox itself (a background task) when SMTP is configured and this is on."""
-        on = self.is_sqlite if self.inprocess_worker is None else self.inprocess_worker
-        return on and self.mail.configured
+        """`serve` runs the worker itself (a background task) when this is on: the periodic notification jobs
+        always, and the outbox delivery when SMTP is configured."""
+        return self.is_sqlite if self.inprocess_worker is None else self.inprocess_worker
 
     @property
     def production(self) -> bool:
@@ -87,12 +97,18 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def migrations_url(self) -> str:
+        """Where `advocase db upgrade` (and serve's upgrade outside production) migrates: the owner role."""
+        return self.migration_database_url or self.database_url
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
         e = os.environ if environ is None else environ
         env = e.get("ADVOCASE_ENV", "development")
         values = dict(
             database_url=e.get("ADVOCASE_DATABASE_URL") or _default_database_url(),
+            migration_database_url=e.get("ADVOCASE_MIGRATION_DATABASE_URL") or None,
             secret_key=e.get("ADVOCASE_SECRET_KEY") or DEFAULT_SECRET,
             env=env,
             session_ttl_hours=int(e.get("ADVOCASE_SESSION_TTL_HOURS", "12")),
@@ -104,6 +120,12 @@ class Settings:
             public_url=(e.get("ADVOCASE_PUBLIC_URL") or cls.public_url).rstrip("/"),
             invitation_ttl_hours=int(e.get("ADVOCASE_INVITATION_TTL_HOURS") or 168),
             password_reset_ttl_minutes=int(e.get("ADVOCASE_PASSWORD_RESET_TTL_MINUTES") or 60),
+            login_free_failures=int(e.get("ADVOCASE_LOGIN_FREE_FAILURES") or 3),
+            login_lockout_failures=int(e.get("ADVOCASE_LOGIN_LOCKOUT_FAILURES") or 10),
+            login_address_free_failures=int(e.get("ADVOCASE_LOGIN_ADDRESS_FREE_FAILURES") or 20),
+            login_address_lockout_failures=int(e.get("ADVOCASE_LOGIN_ADDRESS_LOCKOUT_FAILURES") or 100),
+            login_lockout_minutes=int(e.get("ADVOCASE_LOGIN_LOCKOUT_MINUTES") or 15),
+            metrics_token=e.get("ADVOCASE_METRICS_TOKEN") or None,
         )
         values.update(overrides)
         return cls(**values)
@@ -114,6 +136,13 @@ class Settings:
         if not self.public_url.startswith(("http://", "https://")):
             raise ValueError(f"ADVOCASE_PUBLIC_URL must start with http:// or https://, not {self.public_url!r}")
         if self.production and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
-            raise ValueError("ADVOCASE_SECRET_KEY must be set to a random value of 32+ characters in production")
+            raise ValueError("ADVOCASE_SECRET_KEY must be set to a random value of 32+ characters in production "
+                             "(it is missing or still the development default); e.g. "
+                             "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if self.session_idle_minutes < 1 or self.session_ttl_hours < 1:
+            raise ValueError("ADVOCASE_SESSION_IDLE_MINUTES and ADVOCASE_SESSION_TTL_HOURS must be at least 1")
+        if not 0 <= self.login_free_failures < self.login_lockout_failures or \
+                not 0 <= self.login_address_free_failures < self.login_address_lockout_failures:
+            raise ValueError("ADVOCASE_LOGIN_*_FREE_FAILURES must be below the matching *_LOCKOUT_FAILURES")
         if self.production and self.mail.configured and self.mail.mail_from == MailSettings.mail_from:
             raise ValueError("ADVOCASE_MAIL_FROM must be set when ADVOCASE_SMTP_HOST is set in production")

@@ -14,7 +14,9 @@ def _case_reach(scope: CaseScope):
     return or_(
         Case.chapter_id.in_(scope.chapter_ids) if scope.chapter_ids else false(),
         Case.created_by_id == scope.user_id,
-        exists().where(CaseAssignee.case_id == Case.id, CaseAssignee.user_id == scope.user_id),
+        # organization first: (organization_id, user_id, case_id) is an index-only lookup in the tenant
+        exists().where(CaseAssignee.organization_id == scope.organization_id, CaseAssignee.case_id == Case.id,
+                       CaseAssignee.user_id == scope.user_id),
     )
 
 

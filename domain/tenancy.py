@@ -14,10 +14,10 @@ import uuid
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import TENANT_SETTING, set_tenant
+from domain.db import TENANT_SETTING, current_tenant, set_tenant
 
 
 def _pg(s: AsyncSession) -> bool:
@@ -38,9 +38,7 @@ async def enter_tenant(s: AsyncSession, organization_id: uuid.UUID | None, *, wh
 @asynccontextmanager
 async def within_tenant(s: AsyncSession, organization_id: uuid.UUID):
     """Act in another organization inside this transaction for a moment, then return to the current one."""
-    before = s.info.get("advocase_tenant")
-    from domain.db import current_tenant
-    before = before if "advocase_tenant" in s.info else current_tenant()
+    before = s.info["advocase_tenant"] if "advocase_tenant" in s.info else current_tenant()
     await enter_tenant(s, organization_id)
     try:
         yield
@@ -81,20 +79,13 @@ async def network_of_join_code(s: AsyncSession, code: str) -> uuid.UUID | None:
     return await s.scalar(select(Network.id).where(Network.join_code == code))
 
 
-def _outbox_due(now: datetime):
-    from domain.outbox.models import OutboxMessage, OutboxStatus
-    return or_(
-        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
-    )
-
-
 async def outbox_due_organizations(s: AsyncSession, now: datetime) -> list[uuid.UUID]:
     """The organizations with outbox messages due at `now` (the worker then claims inside each)."""
     if _pg(s):
         return list(await s.scalars(text("SELECT advocase_outbox_due_organizations(:now)"), {"now": now}))
     from domain.outbox.models import OutboxMessage
-    return list(await s.scalars(select(OutboxMessage.organization_id).where(_outbox_due(now)).distinct()))
+    from domain.outbox.worker import _due
+    return list(await s.scalars(select(OutboxMessage.organization_id).where(_due(now)).distinct()))
 
 
 async def outbox_status_counts(s: AsyncSession) -> list[tuple[str, int]]:
@@ -105,3 +96,14 @@ async def outbox_status_counts(s: AsyncSession) -> list[tuple[str, int]]:
         from domain.outbox.models import OutboxMessage
         rows = await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     return [(getattr(st, "value", st), int(n)) for st, n in rows]
+
+
+async def job_scopes(db) -> list[uuid.UUID | None]:
+    """The organizations a job over all of them runs in, one at a time (`with tenant(org)`): every organization
+    when row-level security is in effect; otherwise (SQLite, an owner connection) one pass over all: [None]."""
+    async with db.reader() as s:
+        if not _pg(s) or await s.scalar(text(
+                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")):
+            return [None]
+        from domain.identity.models import Organization
+        return list(await s.scalars(select(Organization.id).order_by(Organization.id)))

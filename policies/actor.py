@@ -25,6 +25,7 @@ class Actor:
     permissions: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     session_id: uuid.UUID | None = None
     request_id: str | None = None
+    rotation_due: bool = False  # the member's roles changed since this session began: give it a new id
 
     def can(self, resource: str, action: str) -> bool:
         return (resource, action) in self.permissions

@@ -58,19 +58,62 @@ def db_url(request, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 async def db(db_url):
+    """The database as its owner (the migrating role): for arranging and checking data behind the app's back."""
     database = Database(db_url)
+    yield database
+    await database.dispose()
+
+
+APP_LOGIN_ROLE = "advocase_test_app"
+
+
+def app_role_url(owner_url: str) -> str:
+    """A URL for the same PostgreSQL database as a login role in the application role of migration 0006
+    (created here if missing): no owner, no superuser, no BYPASSRLS."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from migrations import sync_url
+    engine = create_engine(sync_url(owner_url))
+    with engine.begin() as conn:
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_LOGIN_ROLE,)).scalar()
+        if not exists:
+            conn.exec_driver_sql(f"CREATE ROLE {APP_LOGIN_ROLE} LOGIN PASSWORD '{APP_LOGIN_ROLE}' NOSUPERUSER "
+                                 f"NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE advocase_app")
+    engine.dispose()
+    return make_url(owner_url).set(username=APP_LOGIN_ROLE, password=APP_LOGIN_ROLE).render_as_string(
+        hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def app_db_url(db_url) -> str:
+    """What the app connects with: on PostgreSQL the restricted role, so row-level security is in effect
+    for every API test; on SQLite the same file."""
+    return db_url if db_url.startswith("sqlite") else app_role_url(db_url)
+
+
+@pytest.fixture(scope="session")
+async def app_db(app_db_url, db):
+    """The app's own database handle (row-level security in effect on PostgreSQL)."""
+    if app_db_url == db.url:
+        yield db
+        return
+    database = Database(app_db_url)
     yield database
     await database.dispose()
 
 
 @pytest.fixture(scope="session")
 def settings(db_url) -> Settings:
-    return Settings.from_env({}, database_url=db_url, env="test")
+    # Every test client comes from 127.0.0.1: the per-address sign-in throttle is tested on its own settings
+    # (tests/api/test_security_login.py) and kept out of the way of the rest of the suite here.
+    return Settings.from_env({}, database_url=db_url, env="test", login_address_free_failures=10_000,
+                             login_address_lockout_failures=20_000)
 
 
 @pytest.fixture
-async def client(db, settings):
-    app = create_app(settings, db=db)
+async def client(app_db, settings):
+    app = create_app(settings, db=app_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
 
@@ -83,7 +126,7 @@ class Api:
 
     async def raw(self, query: str, variables: dict | None = None, token: str | None = None,
                   headers: dict | None = None) -> httpx.Response:
-        h = dict(headers or {})
+        h = {"X-Advocase-CSRF": "1", **(headers or {})}  # as the web app sends it (CSRF: README "Security")
         if token:
             h["Authorization"] = f"Bearer {token}"
         return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=h)

@@ -35,7 +35,8 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable: bool = False):
+        self.durable = durable  # fsync and synchronous commit on (the fault tests crash it); off: faster
         self.bindir = _bindir()
         self.root = Path(tempfile.mkdtemp(prefix="advocase-pg-"))
         self.data = self.root / "data"
@@ -59,8 +60,15 @@ class Cluster:
     def start(self) -> str:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
+        self.start_server()
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start_server(self) -> None:
+        """Start (or start again, after stop_server) the server on the same port and data."""
         opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                "-c max_connections=200")
+        if not self.durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.root / "log"), "-w", "-t", "60",
                   "start")
         deadline = time.time() + 30
@@ -69,7 +77,10 @@ class Cluster:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:
                     break
             time.sleep(0.1)
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server (fast: ends every connection, rolls back open transactions); the data stays."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def stop(self) -> None:
         try:

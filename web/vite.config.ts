@@ -1,10 +1,9 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
-import react from "@vitejs/plugin-react";
 
 // `npm run dev` proxies the API to a running `advocase serve` (make run) on :8000.
 export default defineConfig({
-  plugins: [react()],
+  esbuild: { jsx: "automatic" }, // React 17+ JSX runtime, no Babel plugin needed
   server: {
     proxy: {
       "/graphql": "http://127.0.0.1:8000",

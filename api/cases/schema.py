@@ -6,7 +6,7 @@ import strawberry
 
 from api.cases.types import (
     TAXONOMY_INFO, CaseCategory, CaseEventKind, CaseEventType, CaseOrder, CaseOutcome, CasePriority, CaseStatus,
-    CaseConnection, CaseSubcategory, CaseType, CategoryInfo,
+    CaseConnection, CaseSubcategory, CaseType, CategoryInfo, prefetch_page,
 )
 from api.context import Info
 from api.errors import UserError
@@ -61,7 +61,8 @@ async def list_cases_for(info: Info, *, f: DomainCaseFilter | None = None, famil
         f.family_id = family_id
     page = await query(lambda: service.list_cases(ctx.db, ctx.actor, f, order=order, first=first, after=after,
                                                   with_total=_wants_total(info), today=ctx.today))
-    return CaseConnection.of(page, lambda c: CaseType.of(c, ctx.actor, ctx.today))
+    pre = await prefetch_page(info, page.items)
+    return CaseConnection.of(page, lambda c: CaseType.of(c, ctx.actor, ctx.today, pre.get(c.id)))
 
 
 CASE_FIELDS = {

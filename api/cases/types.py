@@ -107,18 +107,40 @@ class CaseType(Node):
     district_id_: strawberry.Private[uuid.UUID | None]
     chapter_id_: strawberry.Private[uuid.UUID | None]
     created_by_id_: strawberry.Private[uuid.UUID | None]
+    prefetched_: strawberry.Private[dict | None] = None
+
+    # family, student, school and assignees: a list resolver that read a whole page prefetches them in bulk
+    # (see prefetch_page); the field then answers synchronously, without a coroutine, a future and a
+    # DataLoader round per row. Anywhere else (one case, a campaign's cases) they load through the DataLoaders.
 
     @strawberry.field
-    async def family(self, info: Info) -> FamilyType:
+    def family(self, info: Info) -> FamilyType:
+        if self.prefetched_ is not None and "family" in self.prefetched_:
+            return FamilyType.of(self.prefetched_["family"], info.context.actor)
+        return self._family(info)
+
+    async def _family(self, info: Info) -> FamilyType:
         return FamilyType.of(await info.context.loaders.family.load(self.family_id_), info.context.actor)
 
     @strawberry.field
-    async def student(self, info: Info) -> StudentType | None:
+    def student(self, info: Info) -> StudentType | None:
+        if self.prefetched_ is not None and "student" in self.prefetched_:
+            s = self.prefetched_["student"]
+            return StudentType.of(s, info.context.actor) if s else None
+        return self._student(info)
+
+    async def _student(self, info: Info) -> StudentType | None:
         s = self.student_id_ and await info.context.loaders.student.load(self.student_id_)
         return StudentType.of(s, info.context.actor) if s else None
 
     @strawberry.field
-    async def school(self, info: Info) -> SchoolType | None:
+    def school(self, info: Info) -> SchoolType | None:
+        if self.prefetched_ is not None and "school" in self.prefetched_:
+            s = self.prefetched_["school"]
+            return SchoolType.of(s) if s else None
+        return self._school(info)
+
+    async def _school(self, info: Info) -> SchoolType | None:
         s = self.school_id_ and await info.context.loaders.school.load(self.school_id_)
         return SchoolType.of(s) if s else None
 
@@ -133,10 +155,13 @@ class CaseType(Node):
         return ChapterType.of(c) if c else None
 
     @strawberry.field
-    async def assignees(self, info: Info) -> list[UserType]:
-        ids = await info.context.loaders.assignees.load(self.model_id_)
-        users = await info.context.loaders.user.load_many(ids)
-        return [UserType.of(u) for u in users if u]
+    def assignees(self, info: Info) -> list[UserType]:
+        if self.prefetched_ is not None and "assignees" in self.prefetched_:
+            return [UserType.of(u) for u in self.prefetched_["assignees"]]
+        return self._assignees(info)
+
+    async def _assignees(self, info: Info) -> list[UserType]:
+        return [UserType.of(u) for u in await info.context.loaders.assignees.load(self.model_id_)]
 
     @strawberry.field
     async def opened_by(self, info: Info) -> UserType | None:
@@ -167,7 +192,7 @@ class CaseType(Node):
         return [CaseDeadlineType.of(d, ctx.today) for d in await ctx.loaders.deadlines_of_case.load(self.model_id_)]
 
     @classmethod
-    def of(cls, c: Case, actor: Actor, today: date) -> "CaseType":
+    def of(cls, c: Case, actor: Actor, today: date, prefetched: dict | None = None) -> "CaseType":
         shown = actor.can("family", "identity")
         return cls(
             id=to_global_id("Case", c.id), title=c.title, narrative=c.narrative if shown else None,
@@ -180,9 +205,71 @@ class CaseType(Node):
             outcome=c.outcome, outcome_notes=c.outcome_notes if shown else None, tags=list(c.tags),
             version=c.version, created_at=c.created_at, updated_at=c.updated_at, model_id_=c.id,
             family_id_=c.family_id, student_id_=c.student_id, school_id_=c.school_id, district_id_=c.district_id,
-            chapter_id_=c.chapter_id, created_by_id_=c.created_by_id)
+            chapter_id_=c.chapter_id, created_by_id_=c.created_by_id, prefetched_=prefetched)
 
 
 @strawberry.type
 class CaseConnection(Connection[CaseType]):
     pass
+
+
+PREFETCHED = ("family", "student", "school", "assignees")
+
+
+def _names(selections, out: set[str]) -> set[str]:
+    for sel in selections:
+        name = getattr(sel, "name", None)
+        if name is not None:
+            out.add(name)
+        elif hasattr(sel, "selections"):  # inline fragments and fragment spreads
+            _names(sel.selections, out)
+    return out
+
+
+def _node_selections(info: Info) -> set[str]:
+    """Field names selected under edges.node of this connection field (through fragments)."""
+    found: set[str] = set()
+
+    def walk(selections, path):
+        for sel in selections:
+            name = getattr(sel, "name", None)
+            if name is None:
+                walk(getattr(sel, "selections", []), path)
+            elif path == () and name == "edges":
+                walk(sel.selections, ("edges",))
+            elif path == ("edges",) and name == "node":
+                _names(sel.selections, found)
+    for field in info.selected_fields:
+        walk(field.selections, ())
+    return found
+
+
+async def prefetch_page(info: Info, cases: list[Case]) -> dict[uuid.UUID, dict]:
+    """For a page of cases: the selected family, student, school and assignees of every row, in one batch
+    per kind (the same DataLoaders and statements as row by row), so their fields resolve synchronously."""
+    wanted = [k for k in PREFETCHED if k in _node_selections(info)]
+    if not wanted or not cases:
+        return {}
+    loaders = info.context.loaders
+    sources = {
+        "family": (loaders.family, [c.family_id for c in cases]),
+        "student": (loaders.student, [c.student_id for c in cases]),
+        "school": (loaders.school, [c.school_id for c in cases]),
+        "assignees": (loaders.assignees, [c.id for c in cases]),
+    }
+    results = {}
+    pending = []
+    for kind in wanted:
+        loader, keys = sources[kind]
+        present = list(dict.fromkeys(k for k in keys if k is not None))
+        pending.append((kind, present, loader.load_many(present)))
+    for kind, present, awaitable in pending:
+        results[kind] = dict(zip(present, await awaitable))
+    out: dict[uuid.UUID, dict] = {}
+    for c in cases:
+        row = {}
+        for kind in wanted:
+            key = {"family": c.family_id, "student": c.student_id, "school": c.school_id, "assignees": c.id}[kind]
+            row[kind] = results[kind].get(key) if key is not None else None
+        out[c.id] = row
+    return out

@@ -36,6 +36,8 @@ class CreateDistrictInput:
 @strawberry.input
 class UpdateDistrictInput:
     id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw (optimistic locking: CONFLICT if "
+                                                "someone saved since).")
     name: str | None = strawberry.UNSET
     state: str | None = strawberry.UNSET
     nces_id: str | None = strawberry.UNSET
@@ -51,6 +53,8 @@ class CreateSchoolInput:
 @strawberry.input
 class UpdateSchoolInput:
     id: strawberry.ID
+    version: int = strawberry.field(description="The version you last saw (optimistic locking: CONFLICT if "
+                                                "someone saved since).")
     name: str | None = strawberry.UNSET
     level: str | None = strawberry.UNSET
 
@@ -260,7 +264,7 @@ class DirectoryMutation:
         ctx = info.context
         district, errors = await attempt(lambda: service.update_district(
             ctx.db, ctx.actor, decode(input.id, "District"),
-            given(input, {"name": "name", "state": "state", "nces_id": "nces_id"})))
+            given(input, {"name": "name", "state": "state", "nces_id": "nces_id"}), version=input.version))
         return DistrictPayload(district=district and DistrictType.of(district), errors=errors)
 
     @strawberry.mutation
@@ -275,7 +279,8 @@ class DirectoryMutation:
     async def update_school(self, info: Info, input: UpdateSchoolInput) -> SchoolPayload:
         ctx = info.context
         school, errors = await attempt(lambda: service.update_school(
-            ctx.db, ctx.actor, decode(input.id, "School"), given(input, {"name": "name", "level": "level"})))
+            ctx.db, ctx.actor, decode(input.id, "School"), given(input, {"name": "name", "level": "level"}),
+            version=input.version))
         return SchoolPayload(school=school and SchoolType.of(school), errors=errors)
 
     @strawberry.mutation

@@ -43,6 +43,7 @@ class DistrictType(Node):
     name: str
     state: str
     nces_id: str | None
+    version: int
     district_id_: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The district's schools, by name.")
@@ -63,13 +64,14 @@ class DistrictType(Node):
     @classmethod
     def of(cls, d: District) -> "DistrictType":
         return cls(id=to_global_id("District", d.id), name=d.name, state=d.state, nces_id=d.nces_id,
-                   district_id_=d.id)
+                   version=d.version, district_id_=d.id)
 
 
 @strawberry.type(name="School")
 class SchoolType(Node):
     name: str
     level: str
+    version: int
     district_id_: strawberry.Private[object]
 
     @strawberry.field
@@ -79,7 +81,8 @@ class SchoolType(Node):
 
     @classmethod
     def of(cls, s: School) -> "SchoolType":
-        return cls(id=to_global_id("School", s.id), name=s.name, level=s.level, district_id_=s.district_id)
+        return cls(id=to_global_id("School", s.id), name=s.name, level=s.level, version=s.version,
+                   district_id_=s.district_id)
 
 
 @strawberry.type(name="DistrictContact", description="Someone at a school, district office, state or federal "

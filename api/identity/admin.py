@@ -8,6 +8,8 @@ import strawberry
 
 from api.context import Info
 from api.errors import UserError
+from api.identity.security import rotate_own_session
+from api.session import cookie_authenticated
 from api.identity.types import ChapterType, OrganizationType, UserType
 from api.relay import Connection, decode, decode_list
 from api.resolve import attempt, given, query
@@ -96,12 +98,18 @@ class InviteUserInput:
     chapter_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Their record scope.")
     display_name: str | None = strawberry.field(default=None, description="Until they choose their own.")
     language: str | None = strawberry.field(default=None, description="Of the invitation mail (en, es).")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Optional, up to 100 characters: a retry with the same key and input sends no "
+                                  "second mail and answers as the first call did.")
 
 
 @strawberry.input
 class ResendInvitationInput:
     user_id: strawberry.ID
     language: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Optional, up to 100 characters: a retry with the same key and input sends no "
+                                  "second mail and answers as the first call did.")
 
 
 @strawberry.input
@@ -256,7 +264,8 @@ class AdminMutation:
             return await user_service.invite_user(
                 ctx.db, ctx.actor, email=input.email, display_name=input.display_name, roles=input.roles,
                 chapter_ids=decode_list(input.chapter_ids, "Chapter", "chapterIds"), language=input.language,
-                public_url=ctx.settings.public_url, ttl=timedelta(hours=ctx.settings.invitation_ttl_hours))
+                public_url=ctx.settings.public_url, ttl=timedelta(hours=ctx.settings.invitation_ttl_hours),
+                idempotency_key=input.idempotency_key)
         view, errors = await attempt(run)
         return MemberPayload(member=_member(view), errors=errors)
 
@@ -268,7 +277,8 @@ class AdminMutation:
         async def run():
             return await user_service.resend_invitation(
                 ctx.db, ctx.actor, decode(input.user_id, "User", "userId"), language=input.language,
-                public_url=ctx.settings.public_url, ttl=timedelta(hours=ctx.settings.invitation_ttl_hours))
+                public_url=ctx.settings.public_url, ttl=timedelta(hours=ctx.settings.invitation_ttl_hours),
+                idempotency_key=input.idempotency_key)
         view, errors = await attempt(run)
         return MemberPayload(member=_member(view), errors=errors)
 
@@ -280,6 +290,8 @@ class AdminMutation:
             return await user_service.set_user_roles(ctx.db, ctx.actor, decode(input.user_id, "User", "userId"),
                                                      input.roles)
         view, errors = await attempt(run)
+        if not errors and view is not None and ctx.actor.user_id == view.user.id and cookie_authenticated(ctx.request):
+            await rotate_own_session(info)  # security: my roles changed, so my (browser) session id does too
         return MemberPayload(member=_member(view), errors=errors)
 
     @strawberry.mutation(description="Replace a member's chapters (their record scope).")

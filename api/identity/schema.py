@@ -11,7 +11,8 @@ from api.identity.types import (
 )
 from api.relay import decode_opt
 from api.resolve import attempt
-from api.session import clear_session_cookie, set_session_cookie
+from api.session import clear_session_cookie, client_address, set_session_cookie, token_from
+from domain.security.throttle import ThrottlePolicy
 from domain.identity import service
 from domain.identity import users
 from domain.errors import DomainError
@@ -32,6 +33,8 @@ async def build_me(info: Info, actor: Actor) -> Me:
         memberships=[OrganizationMembership(organization=OrganizationType.of(m.organization), roles=m.roles,
                                             chapters=[ChapterType.of(c) for c in m.chapters]) for m in memberships],
         organization_chapters=[ChapterType.of(c) for c in all_chapters],
+        two_factor_enabled=user.totp_enabled_at is not None,
+        two_factor_enrollment_required=bool(here.organization.require_two_factor) and user.totp_enabled_at is None,
     )
 
 
@@ -41,6 +44,8 @@ class LoginInput:
     password: str
     organization_id: strawberry.ID | None = strawberry.field(
         default=None, description="Which of my organizations to act in (default: the first I joined).")
+    totp_code: str | None = strawberry.field(
+        default=None, description="The 6-digit code of my authenticator app, if my second factor is on.")
 
 
 @strawberry.input
@@ -113,7 +118,9 @@ class IdentityMutation:
         ttl = timedelta(hours=ctx.settings.session_ttl_hours)
         return await _signed_in(info, lambda: service.login(
             ctx.db, email=input.email, password=input.password, ttl=ttl, request_id=ctx.request_id,
-            organization_id=decode_opt(input.organization_id, "Organization", "organizationId")))
+            organization_id=decode_opt(input.organization_id, "Organization", "organizationId"),
+            totp_code=input.totp_code, address=client_address(ctx.request),
+            throttle=ThrottlePolicy.of(ctx.settings), previous_token=token_from(ctx.request)))
 
     @strawberry.mutation(description="Use an invitation link: choose a name and password, join the organization "
                                      "and sign in (like login). The link works once.")

@@ -35,12 +35,14 @@ class OrganizationType(Node):
     suppression_threshold: int = strawberry.field(
         description="Aggregates never show a group smaller than this (at least 5; default 10).")
     languages: list[str] = strawberry.field(description="Languages the organization offers, e.g. [\"en\", \"es\"].")
+    require_two_factor: bool = strawberry.field(
+        default=False, description="Every member must sign in with a second factor (setTwoFactorRequirement).")
 
     @classmethod
     def of(cls, o: Organization) -> "OrganizationType":
         return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug,
                    deadline_profile=o.deadline_profile, suppression_threshold=o.suppression_threshold,
-                   languages=list(o.languages or []))
+                   languages=list(o.languages or []), require_two_factor=bool(o.require_two_factor))
 
 
 @strawberry.type
@@ -60,6 +62,10 @@ class Me:
     memberships: list[OrganizationMembership] = strawberry.field(description="Every organization I belong to.")
     organization_chapters: list[ChapterType] = strawberry.field(
         description="All chapters of this organization (needs organization:read, else empty).")
+    two_factor_enabled: bool = strawberry.field(default=False, description="My second factor (TOTP) is on.")
+    two_factor_enrollment_required: bool = strawberry.field(
+        default=False, description="My organization requires a second factor I have not turned on: until I do "
+                                   "(beginTwoFactorEnrollment, confirmTwoFactorEnrollment) I have no permissions.")
 
 
 @strawberry.type

@@ -22,6 +22,7 @@ from domain.db import Database
 from domain.errors import invalid, require
 from domain.identity.models import User
 from domain.paging import Page, keyset, make_page
+from domain.tabular import safe_cell
 from policies import Actor
 
 EXPORT_LIMIT = 50_000  # rows per export, newest first; narrow the dates for more
@@ -91,10 +92,7 @@ async def list_events(db: Database, actor: Actor, f: AuditFilter | None = None, 
     return make_page(rows, lambda e: (e.at, e.id), size, total)
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = safe_cell  # a CSV cell a spreadsheet will not run as a formula (domain/tabular.py)
 
 
 @dataclass

@@ -28,9 +28,10 @@ from domain.campaigns.stats import (
 from domain.campaigns.suppression import (
     Published, PublishedNumber, effective_threshold, share, suppress_1d, suppress_2d,
 )
-from domain.db import Database
+from domain.db import Database, tenant
 from domain.errors import DomainError, ErrorCode, invalid, not_found, require
 from domain.identity.models import Membership, Organization
+from domain.tenancy import network_of_join_code
 from policies import Actor
 
 NETWORK_PERMISSIONS = (("network", "lead"), ("network", "join"), ("network", "manage"))
@@ -106,14 +107,17 @@ async def join_network(db: Database, actor: Actor, join_code: str) -> NetworkVie
     require(actor, "network", "join")
     code = (join_code or "").strip()
     async with db.transaction() as s:
-        n = await s.scalar(select(Network).where(Network.join_code == code)) if 0 < len(code) <= 40 else None
-        if n is None:
+        # the network is another organization's: only its id is looked up by the code (domain.tenancy)
+        network_id = await network_of_join_code(s, code) if 0 < len(code) <= 40 else None
+        if network_id is None:
             raise not_found("network", "joinCode")
-        if await s.get(NetworkMember, (actor.organization_id, n.id)) is not None:
+        if await s.get(NetworkMember, (actor.organization_id, network_id)) is not None:
             raise DomainError(ErrorCode.CONFLICT, "Your organization is already a member of this network.",
                               "networkId")
-        s.add(NetworkMember(organization_id=actor.organization_id, network_id=n.id, joined_by_id=actor.user_id))
+        s.add(NetworkMember(organization_id=actor.organization_id, network_id=network_id,
+                            joined_by_id=actor.user_id))
         await s.flush()
+        n = await s.scalar(select(Network).where(Network.id == network_id))  # visible to members
         audit(s, actor, "network.join", entity_type="network", entity_id=n.id)
         return await _view(s, actor, n)
 
@@ -235,8 +239,13 @@ async def network_stats(db: Database, actor: Actor, network_id: uuid.UUID, crite
                            PublishedNumber(None, False))
         return NetworkStats(n, dimension, combined_t, [], [], NetworkStatsRow(None, [], zero))
     where = criteria_clauses(criteria)
-    counts, esc = await gather(db, case_counts(db, org_ids, where, dims, today=today, by_org=True),
-                               escalation_counts(db, org_ids, where, dims, today=today, by_org=True))
+    counts, esc = {}, {}
+    for org_id in org_ids:  # each member's aggregates are computed inside it (row-level security)
+        with tenant(org_id):
+            c, e = await gather(db, case_counts(db, [org_id], where, dims, today=today, by_org=True),
+                                escalation_counts(db, [org_id], where, dims, today=today, by_org=True))
+        counts.update(c)
+        esc.update(e)
     raw = {"cases": counts,
            "sent": {k: e.sent for k, e in esc.items()},
            "answered_within_window": {k: e.answered_within_window for k, e in esc.items()}}

@@ -219,10 +219,11 @@ async def link_case(db: Database, actor: Actor, campaign_id: uuid.UUID, case_id:
     require(actor, "case", "link")
     reason = v.text(reason, "reason", required=True, max_len=2000)
     async with db.transaction() as s:
-        campaign = await _campaign(s, actor, campaign_id, "campaignId")
+        # the case first: a case out of my scope reads as unknown whatever the campaign
         case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
         if case is None:
             raise not_found("case", "caseId")
+        campaign = await _campaign(s, actor, campaign_id, "campaignId")
         if campaign.status in FINISHED_CAMPAIGN:
             raise DomainError(ErrorCode.INVALID_TRANSITION,
                               f"The campaign is {campaign.status.value}: reopen it to link cases.", "campaignId")
@@ -240,9 +241,11 @@ async def link_case(db: Database, actor: Actor, campaign_id: uuid.UUID, case_id:
 async def unlink_case(db: Database, actor: Actor, campaign_id: uuid.UUID, case_id: uuid.UUID) -> Campaign:
     require(actor, "case", "link")
     async with db.transaction() as s:
-        campaign = await _campaign(s, actor, campaign_id, "campaignId")
         case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
-        link = await s.get(CampaignCase, (campaign.id, case_id)) if case is not None else None
+        if case is None:
+            raise not_found("case", "caseId")
+        campaign = await _campaign(s, actor, campaign_id, "campaignId")
+        link = await s.get(CampaignCase, (campaign.id, case_id))
         if link is None:
             raise not_found("linked case", "caseId")
         if campaign.status in FINISHED_CAMPAIGN:

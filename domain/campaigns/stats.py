@@ -23,9 +23,11 @@ from typing import Any, Awaitable, Iterable
 from sqlalchemy import Text, and_, case, cast, exists, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit.service import record as audit
 from domain.campaigns.sqlfuncs import school_year, single_json_value, year_month
 from domain.campaigns.suppression import (
     Published, PublishedNumber, effective_threshold, is_small, median_of, share, suppress_1d, suppress_2d,
+    suppress_2d_grouped,
 )
 from domain.cases import taxonomy
 from domain.cases.models import Case
@@ -102,6 +104,19 @@ class CaseCriteria:
     opened_from: date | None = None
     opened_to: date | None = None
     tags: list[str] | None = None
+
+    def describe(self) -> dict:
+        """The filters that are set, as JSON (for the audit log)."""
+        out = {}
+        for name, value in vars(self).items():
+            if value is None or value == []:
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, list):
+                value = [x.value if isinstance(x, enum.Enum) else str(x) for x in value]
+            out[name] = value
+        return out
 
     def is_empty(self) -> bool:
         return not any((self.categories, self.subcategories, self.district_ids, self.school_ids, self.chapter_ids,
@@ -461,9 +476,10 @@ class Table2D:
         return Table1D(self.column_dimension, self.columns, self.column_totals, self.total)
 
 
-def table_1d(dim: Dimension, keys: list[DimValue], values: dict, threshold: int) -> Table1D:
+def table_1d(dim: Dimension, keys: list[DimValue], values: dict, threshold: int, *,
+             force_total: bool = False) -> Table1D:
     raw = [values.get((k.value,), 0) for k in keys]
-    sup = suppress_1d(raw, threshold)
+    sup = suppress_1d(raw, threshold, force_total=force_total)
     return Table1D(dim, keys, [Published.of(v, s) for v, s in zip(raw, sup.cells)],
                    Published.of(sum(raw), sup.total))
 
@@ -478,6 +494,25 @@ def table_2d(dims: tuple[Dimension, Dimension], rows: list[DimValue], cols: list
         [Published.of(sum(r), s) for r, s in zip(grid, sup.row_totals)],
         [Published.of(sum(grid[i][j] for i in range(len(rows))), s) for j, s in enumerate(sup.column_totals)],
         Published.of(sum(map(sum, grid)), sup.total))
+
+
+def table_2d_grouped(dims: tuple[Dimension, Dimension, Dimension], groups: list[DimValue], rows: list[DimValue],
+                     row_group: list[int], cols: list[DimValue], values: dict, threshold: int
+                     ) -> tuple[Table2D, Table1D]:
+    """Rows nested in groups (schools in districts): the rows x columns table with its margins and the groups'
+    totals, suppressed together (`suppress_2d_grouped`). `values` is keyed by (row index, column value)."""
+    grid = [[values.get((i, c.value), 0) for c in cols] for i in range(len(rows))]
+    res = suppress_2d_grouped(grid, row_group, threshold)
+    sup = res.table
+    table = Table2D(
+        dims[1], dims[2], rows, cols,
+        [[Published.of(v, f) for v, f in zip(grid_row, sup_row)] for grid_row, sup_row in zip(grid, sup.cells)],
+        [Published.of(sum(r), f) for r, f in zip(grid, sup.row_totals)],
+        [Published.of(sum(grid[i][j] for i in range(len(rows))), f) for j, f in enumerate(sup.column_totals)],
+        Published.of(sum(map(sum, grid)), sup.total))
+    group_values = [sum(sum(grid[i]) for i in range(len(rows)) if row_group[i] == k) for k in range(len(groups))]
+    return table, Table1D(dims[0], groups, [Published.of(v, f) for v, f in zip(group_values, res.groups)],
+                          table.total)
 
 
 def published_total(value: int, threshold: int) -> Published:
@@ -551,7 +586,7 @@ async def issue_stats(db: Database, actor: Actor, criteria: CaseCriteria, group_
     dims = check_group_by(group_by)
     org = actor.organization_id
     where = criteria_clauses(criteria)
-    async with db.reader() as s:
+    async with db.transaction() as s:
         threshold = await threshold_of(s, org)
         if campaign_id is not None:
             from domain.campaigns.models import Campaign
@@ -561,6 +596,9 @@ async def issue_stats(db: Database, actor: Actor, criteria: CaseCriteria, group_
             if campaign is None:
                 raise not_found("campaign", "filter.campaignId")
             where.append(campaign_clause(campaign))
+        # every query is audited (dimensions and filter), so that a series of differencing queries can be seen
+        audit(s, actor, "stats.query", entity_type="campaign" if campaign_id else None, entity_id=campaign_id,
+              detail={"groupBy": [d.value for d in group_by], "filter": criteria.describe()})
     k = len(dims)
     calls = [case_counts(db, [org], where, dims, today=today)]
     levels = [tuple(range(k))] + ([(0,), (1,), ()] if k == 2 else [()] if k == 1 else [])

@@ -14,7 +14,7 @@ from domain import validate as v
 from domain.audit.service import record as audit
 from domain.campaigns.deidentify import describe, find_identifiers
 from domain.campaigns.models import Campaign, Story, StoryStatus
-from domain.campaigns.stats import active_consent
+from domain.campaigns.stats import active_consent, counted_cases
 from domain.cases.models import Case
 from domain.db import Database, utcnow
 from domain.directory.models import School
@@ -201,13 +201,15 @@ class PublishedStory:
 
 
 async def published_stories(db: Database, campaign: Campaign, *, today: date) -> list[PublishedStory]:
-    """Approved stories of the campaign's cases whose family's SHARE_STORY consent is active today."""
+    """Approved stories of the campaign's cases whose family's SHARE_STORY consent is active today (and who have
+    not opted out of aggregates: such a family is left out of the evidence entirely)."""
     from domain.campaigns.service import campaign_clause
     async with db.reader() as s:
         rows = await s.execute(
             select(Story.title, Story.body, Case.category, Story.reviewed_at).join(Case, Case.id == Story.case_id)
             .where(Story.organization_id == campaign.organization_id, Story.status == StoryStatus.APPROVED,
-                   campaign_clause(campaign), active_consent(ConsentKind.SHARE_STORY, today))
+                   campaign_clause(campaign), active_consent(ConsentKind.SHARE_STORY, today),
+                   counted_cases(today))
             .order_by(Story.reviewed_at, Story.id))
         return [PublishedStory(*r) for r in rows]
 

@@ -118,11 +118,12 @@ class Suppressed1D:
 
 
 def suppress_1d(values: Sequence[int], threshold: int | Sequence[int], *,
-                total_threshold: int | None = None) -> Suppressed1D:
+                total_threshold: int | None = None, force_total: bool = False) -> Suppressed1D:
     """Which of `values` and of their total are suppressed.
 
     `threshold` may be one threshold or one per value (network columns); the total uses `total_threshold`
-    (default: the largest).
+    (default: the largest). `force_total`: the total is suppressed elsewhere (a total shared with another table),
+    so it is suppressed here too, with its complement.
     """
     n = len(values)
     thresholds = [threshold] * n if isinstance(threshold, int) else list(threshold)
@@ -133,7 +134,8 @@ def suppress_1d(values: Sequence[int], threshold: int | Sequence[int], *,
     total_t = total_threshold if total_threshold is not None else max(thresholds, default=MIN_THRESHOLD)
     total = sum(values)
     items = list(values) + [total]
-    sup = [is_small(v, t) for v, t in zip(values, thresholds)] + [is_small(total, total_t)]
+    sup = [is_small(v, t) for v, t in zip(values, thresholds)] + [is_small(total, total_t) or (force_total and
+                                                                                                total > 0)]
     _line_rule(items, sup, [False] * n + [True])
     return Suppressed1D(cells=tuple(sup[:n]), total=sup[n])
 
@@ -232,21 +234,37 @@ def suppress_2d(cells: Sequence[Sequence[int]], threshold: int | None = None, *,
             sup[e] = f
 
     # Then close a cycle through every bridge. Nodes: row r -> r, column c -> (n + 1) + c.
-    nodes = (n + 1) + (m + 1)
-    entries = sorted(value)
-    index = {e: k for k, e in enumerate(entries)}
-    edges = [(r, (n + 1) + c) for r, c in entries]
+    def penalty(e: tuple[int, int]) -> int:
+        r, c = e
+        return TOTAL_PENALTY if (r == n and c == m) else MARGIN_PENALTY if (r == n or c == m) else 0
 
-    def cost(e: tuple[int, int]) -> int | None:
+    _close_cycles((n + 1) + (m + 1), {e: (e[0], (n + 1) + e[1]) for e in value}, value, sup, penalty)
+
+    return Suppressed2D(
+        cells=tuple(tuple(sup[i, j] for j in range(m)) for i in range(n)),
+        row_totals=tuple(sup[i, m] for i in range(n)),
+        column_totals=tuple(sup[n, j] for j in range(m)),
+        total=sup[n, m],
+    )
+
+
+def _close_cycles(nodes: int, edge_of: dict, value: dict, sup: dict, penalty) -> None:
+    """In place: while some suppressed entry is a bridge of the graph of suppressed entries (so the published
+    equations pin it), suppress the cheapest path (fewest, smallest entries; never a zero) that closes a cycle
+    through it. `edge_of`: entry -> (node, node); every node is one published equation (its entries' signed sum
+    is zero) and every entry lies in exactly two of them, in a balanced orientation (a table and its margins)."""
+    entries = sorted(edge_of)
+    index = {e: k for k, e in enumerate(entries)}
+    edges = [edge_of[e] for e in entries]
+
+    def cost(e) -> int | None:
         if sup[e]:
             return 0
         if value[e] == 0:
             return None  # never suppress a zero
-        r, c = e
-        penalty = TOTAL_PENALTY if (r == n and c == m) else MARGIN_PENALTY if (r == n or c == m) else 0
-        return penalty + value[e] + 1
+        return penalty(e) + value[e] + 1
 
-    adjacency: list[list[tuple[int, tuple[int, int]]]] = [[] for _ in range(nodes)]
+    adjacency: list[list[tuple[int, object]]] = [[] for _ in range(nodes)]
     for e, (a, b) in zip(entries, edges):
         adjacency[a].append((b, e))
         adjacency[b].append((a, e))
@@ -255,12 +273,12 @@ def suppress_2d(cells: Sequence[Sequence[int]], threshold: int | None = None, *,
         chosen = [k for k in range(len(entries)) if sup[entries[k]]]
         bridges = _bridges(nodes, [edges[k] for k in chosen])
         if not bridges:
-            break
+            return
         # The bridge with the smallest value first (deterministic), then find the cheapest detour.
-        bridge = min((entries[chosen[b]] for b in bridges), key=lambda e: (value[e], e))
+        bridge = min((entries[chosen[b]] for b in bridges), key=lambda e: (value[e], index[e]))
         start, goal = edges[index[bridge]]
         dist = {start: 0}
-        prev: dict[int, tuple[int, tuple[int, int]]] = {}
+        prev: dict[int, tuple[int, object]] = {}
         heap = [(0, start)]
         while heap:
             d, node = heapq.heappop(heap)
@@ -285,12 +303,69 @@ def suppress_2d(cells: Sequence[Sequence[int]], threshold: int | None = None, *,
         while node != start:
             node, e = prev[node]
             sup[e] = True
-    else:  # pragma: no cover
-        raise AssertionError("suppression did not converge")
+    raise AssertionError("suppression did not converge")  # pragma: no cover
 
-    return Suppressed2D(
-        cells=tuple(tuple(sup[i, j] for j in range(m)) for i in range(n)),
-        row_totals=tuple(sup[i, m] for i in range(n)),
-        column_totals=tuple(sup[n, j] for j in range(m)),
-        total=sup[n, m],
-    )
+
+# ---------------------------------------------------------------- 2-D with grouped rows
+
+
+@dataclass(frozen=True)
+class SuppressedGrouped:
+    table: Suppressed2D
+    groups: tuple[bool, ...]  # the group totals (the sum of their rows' totals)
+
+
+def suppress_2d_grouped(cells: Sequence[Sequence[int]], groups: Sequence[int], threshold: int) -> SuppressedGrouped:
+    """A table whose rows are nested in groups (schools in districts), published with its margins *and* the
+    group totals (cases by district).
+
+    The group totals add equations (group total = the sum of its rows' totals): a school's total could be worked
+    out from its district's total and the other schools'. The graph of the module doc still models every
+    equation with each entry on exactly two of them: the row-totals node is split into one node per group (its
+    rows' totals and the group total) and one node for the group totals and the grand total. Rows of a group
+    need not be adjacent; `groups[i]` is row i's group, 0 .. G - 1.
+    """
+    n = len(cells)
+    m = len(cells[0]) if n else 0
+    if any(len(r) != m for r in cells):
+        raise ValueError("a table is rectangular")
+    if len(groups) != n:
+        raise ValueError("one group per row")
+    if any(v < 0 for r in cells for v in r):
+        raise ValueError("counts are never negative")
+    g_count = max(groups, default=-1) + 1
+    value: dict[tuple, int] = {}
+    for i in range(n):
+        for j in range(m):
+            value["cell", i, j] = cells[i][j]
+        value["row", i] = sum(cells[i])
+    for j in range(m):
+        value["col", j] = sum(cells[i][j] for i in range(n))
+    for k in range(g_count):
+        value["group", k] = sum(value["row", i] for i in range(n) if groups[i] == k)
+    value["total", 0] = sum(value["row", i] for i in range(n))
+    sup = {e: is_small(v, threshold) for e, v in value.items()}
+
+    # nodes: rows 0..n-1, columns n..n+m-1, the column-totals line n+m, groups n+m+1.., the group-totals line last
+    ct, g0 = n + m, n + m + 1
+    gt = g0 + g_count
+    edge_of: dict[tuple, tuple[int, int]] = {}
+    for i in range(n):
+        for j in range(m):
+            edge_of["cell", i, j] = (i, n + j)
+        edge_of["row", i] = (i, g0 + groups[i])
+    for j in range(m):
+        edge_of["col", j] = (n + j, ct)
+    for k in range(g_count):
+        edge_of["group", k] = (g0 + k, gt)
+    edge_of["total", 0] = (gt, ct)
+
+    def penalty(e) -> int:
+        return 0 if e[0] == "cell" else TOTAL_PENALTY if e[0] == "total" else MARGIN_PENALTY
+
+    _close_cycles(gt + 1, edge_of, value, sup, penalty)
+    return SuppressedGrouped(
+        table=Suppressed2D(cells=tuple(tuple(sup["cell", i, j] for j in range(m)) for i in range(n)),
+                           row_totals=tuple(sup["row", i] for i in range(n)),
+                           column_totals=tuple(sup["col", j] for j in range(m)), total=sup["total", 0]),
+        groups=tuple(sup["group", k] for k in range(g_count)))

@@ -21,6 +21,11 @@ class CasePriority(enum.Enum):
     URGENT = "URGENT"
 
 
+def case_reference(case_id: uuid.UUID) -> str:
+    """The reference staff, letters and notifications use for a case: AC-1A2B3C4D."""
+    return f"AC-{case_id.hex[:8].upper()}"
+
+
 PRIORITY_RANK = {CasePriority.LOW: 1, CasePriority.NORMAL: 2, CasePriority.HIGH: 3, CasePriority.URGENT: 4}
 
 
@@ -47,6 +52,7 @@ class Case(Base):
         Index("ix_cases_org_school", "organization_id", "school_id"),
         Index("ix_cases_org_district", "organization_id", "district_id"),
         Index("ix_cases_org_family", "organization_id", "family_id"),
+        Index("ix_cases_org_priority", "organization_id", "priority_rank", "opened_on", "id"),
         UniqueConstraint("organization_id", "external_id"),
     )
 
@@ -83,7 +89,7 @@ class Case(Base):
 
 class CaseAssignee(Base):
     __tablename__ = "case_assignees"
-    __table_args__ = (Index("ix_case_assignees_org_user", "organization_id", "user_id"),)
+    __table_args__ = (Index("ix_case_assignees_org_user_case", "organization_id", "user_id", "case_id"),)
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False)

@@ -14,12 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import validate as v
 from domain.audit.service import record as audit
 from domain.cases import taxonomy
-from domain.cases.models import PRIORITY_RANK, Case, CaseAssignee, CaseEvent, CaseEventKind, CasePriority
+from domain.cases.models import (
+    PRIORITY_RANK, Case, CaseAssignee, CaseEvent, CaseEventKind, CasePriority, case_reference,
+)
 from domain.cases.workflow import ACTIVE, CaseOutcome, CaseStatus, TransitionError, check_transition, is_reopen
-from domain.db import Database, utcnow
+from domain.db import Database, new_id, utcnow
 from domain.directory.models import District, School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
-from domain.identity.models import Chapter, Membership
+from domain.identity.models import Chapter, Membership, User
+from domain.notifications.models import NotificationKind
+from domain.notifications.service import notify
 from domain.paging import Page, keyset, make_page
 from domain.people.models import Family, Student
 from domain.scope import visible_cases, visible_families
@@ -229,12 +233,20 @@ async def assign_case(db: Database, actor: Actor, case_id: uuid.UUID, assignee_i
     async with db.transaction() as s:
         case = await _case_for_write(s, actor, case_id, version)
         ids = await _assignees(s, actor, assignee_ids)
+        before = set(await s.scalars(select(CaseAssignee.user_id).where(CaseAssignee.case_id == case.id)))
         await s.execute(delete(CaseAssignee).where(CaseAssignee.case_id == case.id))
         s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in ids)
         case.updated_at = utcnow()
         await s.flush()
-        s.add(_event(actor, case, CaseEventKind.ASSIGNMENT, "Assignees changed",
-                     {"assignees": [str(u) for u in ids]}))
+        event = _event(actor, case, CaseEventKind.ASSIGNMENT, "Assignees changed",
+                       {"assignees": [str(u) for u in ids]})
+        event.id = new_id()
+        s.add(event)
+        # those newly assigned by someone else are told (in-app, and in their daily digest)
+        await notify(s, organization_id=actor.organization_id, user_ids=set(ids) - before - {actor.user_id},
+                     kind=NotificationKind.CASE_ASSIGNED, dedupe_key=f"case_assigned:{event.id}", case_id=case.id,
+                     data={"caseReference": case_reference(case.id), "caseTitle": case.title,
+                           "byUserId": str(actor.user_id)})
         audit(s, actor, "case.assign", entity_type="case", entity_id=case.id,
               detail={"assignees": [str(u) for u in ids]})
     return case
@@ -345,14 +357,29 @@ async def case_timeline(db: Database, actor: Actor, case_id: uuid.UUID, *, first
     return make_page(rows, lambda e: (e.occurred_at, e.id), size)
 
 
-async def assignees_by_case(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+@dataclass(frozen=True)
+class StaffRef:
+    """What a list shows of a staff member: the columns it needs, no credentials loaded."""
+    id: uuid.UUID
+    display_name: str
+    email: str
+
+
+async def assignees_by_case(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffRef]]:
+    """The assignees of each case, members of the organization, in one statement (no second round for users)."""
     async with db.reader() as s:
-        rows = await s.execute(select(CaseAssignee.case_id, CaseAssignee.user_id).where(
-            CaseAssignee.organization_id == org_id, CaseAssignee.case_id.in_(ids))
-            .order_by(CaseAssignee.assigned_at, CaseAssignee.user_id))
-        out: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
-        for case_id, user_id in rows:
-            out[case_id].append(user_id)
+        # The page's assignments first (primary key on case_id; OFFSET 0 keeps PostgreSQL from starting at the
+        # users and walking each one's assignments in the whole organization: 4 ms instead of 45-95 ms at 1M).
+        a = (select(CaseAssignee.case_id, CaseAssignee.user_id, CaseAssignee.assigned_at)
+             .where(CaseAssignee.organization_id == org_id, CaseAssignee.case_id.in_(ids)).offset(0).subquery())
+        rows = await s.execute(
+            select(a.c.case_id, User.id, User.display_name, User.email)
+            .join(User, User.id == a.c.user_id)
+            .join(Membership, (Membership.user_id == a.c.user_id) & (Membership.organization_id == org_id))
+            .order_by(a.c.assigned_at, a.c.user_id))
+        out: dict[uuid.UUID, list[StaffRef]] = {i: [] for i in ids}
+        for case_id, user_id, name, email in rows:
+            out[case_id].append(StaffRef(user_id, name, email))
         return out
 
 

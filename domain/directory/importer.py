@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from domain.cases import taxonomy
+from domain.tabular import header_name, key  # noqa: F401  (key: used by the directory service)
 from domain.validate import EMAIL_RE
 
 COLUMNS = ("district", "state", "school", "school_level", "contact_name", "title", "office", "email", "phone",
@@ -95,13 +96,7 @@ class ParsedDirectory:
     columns: tuple[str, ...] = ()
 
 
-def key(name: str) -> str:
-    """Names match case-insensitively and ignoring repeated spaces."""
-    return " ".join(name.split()).casefold()
-
-
-def _header_name(raw: str) -> str:
-    return re.sub(r"[\s\-]+", "_", raw.strip().lower())
+_header_name = header_name  # shared with the record import (domain/tabular.py)
 
 
 def issue_areas(raw: str) -> tuple[list[str], list[str]]:

@@ -22,6 +22,9 @@ class District(Base):
     state: Mapped[str] = mapped_column(String(2), nullable=False)
     nces_id: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = created_at()
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class School(Base):
@@ -35,6 +38,9 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     level: Mapped[str] = mapped_column(String(20), nullable=False, default="K-12")
     created_at: Mapped[datetime] = created_at()
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DistrictContact(Base):

@@ -187,12 +187,15 @@ async def create_district(db: Database, actor: Actor, data: dict[str, Any]) -> D
     return district
 
 
-async def update_district(db: Database, actor: Actor, district_id: uuid.UUID, data: dict[str, Any]) -> District:
-    """Districts carry no version (rarely edited, by few people): the last save wins."""
+async def update_district(db: Database, actor: Actor, district_id: uuid.UUID, data: dict[str, Any], *,
+                          version: int) -> District:
+    """Optimistic locking: `version` is the one the editor saw; a newer one is a CONFLICT and changes nothing."""
     require(actor, "directory", "manage")
     fields = _district_fields(data)
     async with db.transaction() as s:
         district = await _district_for_write(s, actor, district_id)
+        if district.version != version:
+            raise conflict("district", district.version)
         if "name" in fields:
             await _check_district_name(s, actor.organization_id, fields["name"], district.id)
         for k, val in fields.items():
@@ -226,8 +229,9 @@ async def create_school(db: Database, actor: Actor, data: dict[str, Any]) -> Sch
     return school
 
 
-async def update_school(db: Database, actor: Actor, school_id: uuid.UUID, data: dict[str, Any]) -> School:
-    """A school stays in its district; like districts, schools carry no version."""
+async def update_school(db: Database, actor: Actor, school_id: uuid.UUID, data: dict[str, Any], *,
+                        version: int) -> School:
+    """A school stays in its district. Optimistic locking as for districts."""
     require(actor, "directory", "manage")
     fields = _school_fields(data)
     async with db.transaction() as s:
@@ -235,6 +239,8 @@ async def update_school(db: Database, actor: Actor, school_id: uuid.UUID, data: 
                                                      School.organization_id == actor.organization_id))
         if school is None:
             raise not_found("school")
+        if school.version != version:
+            raise conflict("school", school.version)
         if "name" in fields:
             await _check_school_name(s, actor.organization_id, school.district_id, fields["name"], school.id)
         for k, val in fields.items():

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import validate as v
 from domain.audit.service import record as audit
 from domain.cases import taxonomy
-from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind
+from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind, case_reference
 from domain.cases.workflow import ACTIVE, CaseStatus, TransitionError, check_transition
 from domain.db import Database, utcnow
 from domain.directory.models import District, DistrictContact, School
@@ -25,6 +25,8 @@ from domain.escalations.models import (
     DistrictClosure, Escalation, EscalationChannel, EscalationLevel, EscalationStatus,
 )
 from domain.identity.models import Organization, User
+from domain.notifications.models import NotificationKind
+from domain.notifications.service import notify
 from domain.outbox.models import OutboxMessage
 from domain.outbox.service import enqueue
 from domain.paging import Page, keyset, make_page
@@ -257,8 +259,6 @@ async def _send_mail(s: AsyncSession, actor: Actor, esc: Escalation, case: Case,
             related_id=esc.id, context={**common, **optional, "guardian_name": guardian, "escalated_on": esc.sent_on})
 
 
-def case_reference(case_id: uuid.UUID) -> str:
-    return f"AC-{case_id.hex[:8].upper()}"
 
 
 # ---------------------------------------------------------------- answers
@@ -319,6 +319,14 @@ async def record_response(db: Database, actor: Actor, escalation_id: uuid.UUID, 
                       "schoolDays": esc.response_school_days, "late": late}))
         case.updated_at = utcnow()
         await s.flush()
+        # the case's assignees and whoever sent the escalation learn that the district answered
+        assignees = set(await s.scalars(select(CaseAssignee.user_id).where(CaseAssignee.case_id == case.id)))
+        await notify(s, organization_id=actor.organization_id,
+                     user_ids=(assignees | {esc.created_by_id}) - {actor.user_id},
+                     kind=NotificationKind.ESCALATION_ANSWERED, dedupe_key=f"escalation_answered:{esc.id}",
+                     case_id=case.id, escalation_id=esc.id,
+                     data={"caseReference": case_reference(case.id), "caseTitle": case.title,
+                           "levelName": esc.level_name, "respondedOn": responded_on.isoformat(), "late": late})
         audit(s, actor, "escalation.respond", entity_type="case", entity_id=case.id,
               detail={"escalationId": str(esc.id)})
     return esc

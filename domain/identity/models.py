@@ -30,6 +30,9 @@ class Organization(Base):
     # languages offered (intake, notices, the interface), BCP 47-style codes, lower case
     languages: Mapped[list] = mapped_column(JSON, nullable=False, default=lambda: list(DEFAULT_LANGUAGES),
                                             server_default=text("'[\"en\", \"es\"]'"))
+    # security: every member must use a second factor (TOTP) to work in this organization
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                     server_default=text("false"))
     created_at: Mapped[datetime] = created_at()
 
 
@@ -53,6 +56,10 @@ class User(Base):
     preferred_language: Mapped[str] = mapped_column(String(12), nullable=False, default="en")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = created_at()
+    # security: TOTP second factor (RFC 6238). The secret is set on enrollment, enabled once a code confirms it.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # the last accepted time step (no replays)
 
 
 class Membership(Base):
@@ -115,6 +122,8 @@ class Session(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # security: the member's roles changed; a cookie session gets a new id (token) at its next request
+    rotation_due: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
 
 
 class CustomRole(Base):

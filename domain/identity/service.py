@@ -19,6 +19,9 @@ from domain.audit.service import record as audit
 from domain.db import Database, utcnow
 from domain.errors import DomainError, ErrorCode, invalid
 from domain.escalations.models import DEFAULT_LADDER, EscalationLevel
+from domain.tenancy import enter_tenant, organization_of_session_token, organizations_of_user, within_tenant
+from domain.security import totp
+from domain.security.throttle import ThrottlePolicy, attempt_succeeded, reserve_attempt
 from domain.identity.models import (
     Chapter, CustomRole, Membership, MembershipChapter, Organization, PolicyRule, Session, User,
 )
@@ -81,6 +84,7 @@ async def create_organization(
     org = Organization(id=uuid.uuid4(), name=name, slug=slug if not taken else f"{slug}-{taken + 1}")
     session.add(org)
     await session.flush()
+    await enter_tenant(session, org.id)  # the rest of this unit of work writes the new organization's rows
     for ch in chapters:
         session.add(Chapter(organization_id=org.id, name=ch))
     for role, resource, action in default_grants():
@@ -165,35 +169,87 @@ def open_session(s: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.U
 
 async def login(
     db: Database, *, email: str, password: str, organization_id: uuid.UUID | None = None,
-    ttl: timedelta, request_id: str | None = None,
+    ttl: timedelta, request_id: str | None = None, address: str | None = None, totp_code: str | None = None,
+    throttle: ThrottlePolicy | None = None, previous_token: str | None = None,
 ) -> LoginResult:
+    """Sign in. Failed attempts are throttled per account and per client `address` (domain/security/throttle.py);
+    an account with a second factor also needs `totp_code`. A sign-in always starts with a new session id; the
+    same member's session the client came with (if any) ends."""
     failure = DomainError(ErrorCode.UNAUTHENTICATED, "Email or password is incorrect.", "password")
     email_n = (email or "").strip().lower()
+    policy = throttle or ThrottlePolicy()
+    await reserve_attempt(db, policy, email=email_n, address=address)
     async with db.transaction() as s:
         user = await s.scalar(select(User).where(User.email == email_n))
         ok = verify_password(user.password_hash if user else None, password or "")
-        membership = None
+        # (organization, active) of every membership: asked before any organization is known (domain.tenancy)
+        memberships = [] if user is None else await organizations_of_user(s, user.id)
+        org_id = None  # the organization signed in to
         if user is not None and ok and user.active:
-            q = select(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
-            if organization_id is not None:
-                q = q.where(Membership.organization_id == organization_id)
-            membership = (await s.scalars(q.order_by(Membership.created_at, Membership.id).limit(1))).first()
-        if membership is None:
-            orgs = [] if user is None else list(await s.scalars(
-                select(Membership.organization_id).where(Membership.user_id == user.id)))
-            for org_id in orgs or [None]:
+            org_id = next((o for o, active in memberships if active and organization_id in (None, o)), None)
+        if org_id is None:
+            for failed_org in [o for o, _ in memberships] or [None]:
+                await enter_tenant(s, failed_org)
                 audit(s, None, "login.failure", entity_type="user", entity_id=user.id if user else None,
-                      organization_id=org_id, user_id=user.id if user else None, request_id=request_id,
+                      organization_id=failed_org, user_id=user.id if user else None, request_id=request_id,
                       detail={"email": email_n[:254]})
-    if membership is None:
+    if org_id is None:
         # The failure rows above are committed; no session was created.
         raise failure
+    if user.totp_enabled_at is not None:
+        await _second_factor(db, user, totp_code, org_id, request_id)
+    await attempt_succeeded(db, policy, email=email_n, address=address)
     async with db.transaction() as s:
-        token, sess = open_session(s, user_id=user.id, organization_id=membership.organization_id, ttl=ttl)
+        await enter_tenant(s, org_id)
+        if previous_token:  # the member's session the client came with is superseded: it ends
+            await s.execute(update(Session).where(Session.token_hash == token_digest(previous_token),
+                                                  Session.user_id == user.id,
+                                                  Session.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        token, sess = open_session(s, user_id=user.id, organization_id=org_id, ttl=ttl)
         audit(s, None, "login.success", entity_type="user", entity_id=user.id,
-              organization_id=membership.organization_id, user_id=user.id, request_id=request_id)
-    return LoginResult(token=token, user=user, organization_id=membership.organization_id,
-                       expires_at=sess.expires_at)
+              organization_id=org_id, user_id=user.id, request_id=request_id)
+    return LoginResult(token=token, user=user, organization_id=org_id, expires_at=sess.expires_at)
+
+
+async def _second_factor(db: Database, user: User, code: str | None, org_id: uuid.UUID,
+                         request_id: str | None) -> None:
+    """The current code of an enrolled account, used at most once (the row lock orders concurrent sign-ins)."""
+    async with db.transaction() as s:
+        locked = await s.get(User, user.id, with_for_update=True, populate_existing=True)
+        step = totp.matching_step(locked.totp_secret or "", code, locked.totp_last_step)
+        if step is not None:
+            locked.totp_last_step = step
+        else:
+            await enter_tenant(s, org_id)
+            audit(s, None, "login.failure", entity_type="user", entity_id=user.id, organization_id=org_id,
+                  user_id=user.id, request_id=request_id, detail={"second_factor": bool(code)})
+    if step is None and not (code or "").strip():
+        raise DomainError(ErrorCode.TWO_FACTOR_REQUIRED,
+                          "Enter the 6-digit code from your authenticator app.", "totpCode")
+    if step is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "The code is not correct (or was already used).", "totpCode")
+
+
+async def rotate_sessions_of(s: AsyncSession, organization_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """After a member's roles changed: each of their browser (cookie) sessions in the organization gets a new id
+    at its next request (api/app.py). Bearer tokens, which a page cannot plant, stay as they are."""
+    await s.execute(update(Session).where(Session.user_id == user_id, Session.organization_id == organization_id,
+                                          Session.revoked_at.is_(None)).values(rotation_due=True))
+
+
+async def rotate_session(db: Database, actor: Actor, *, ttl: timedelta) -> tuple[str, Session]:
+    """A new session id for the same member (after their privileges changed); the current session ends. The
+    new one ends when the old one would have (the absolute timeout counts from sign-in)."""
+    async with db.transaction() as s:
+        await enter_tenant(s, actor.organization_id)
+        old = await s.get(Session, actor.session_id, with_for_update=True) if actor.session_id else None
+        if old is not None and old.revoked_at is None:
+            old.revoked_at = utcnow()
+        token, sess = open_session(s, user_id=actor.user_id, organization_id=actor.organization_id, ttl=ttl)
+        if old is not None:
+            sess.expires_at = min(sess.expires_at, old.expires_at)
+        audit(s, actor, "session.rotate", entity_type="user", entity_id=actor.user_id)
+    return token, sess
 
 
 async def logout(db: Database, actor: Actor, *, all_sessions: bool = False) -> None:
@@ -211,9 +267,16 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         return None
     now = utcnow()
     async with db.reader() as s:
+        org_id = await organization_of_session_token(s, token_digest(token))
+    if org_id is None:
+        return None
+    async with db.reader() as s:
+        # the rest of the request (every later transaction of this task) acts in the session's organization
+        await enter_tenant(s, org_id, whole_task=True)
         row = (await s.execute(
             select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
-                   Organization.policy_version)
+                   Organization.policy_version, Organization.require_two_factor, User.totp_enabled_at,
+                   Session.rotation_due)
             .join(User, User.id == Session.user_id)
             .join(Membership, (Membership.user_id == Session.user_id)
                   & (Membership.organization_id == Session.organization_id))
@@ -224,7 +287,7 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         )).first()
         if row is None:
             return None
-        session_id, user_id, org_id, last_seen, version = row
+        session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due = row
         enforcer = _policy_cache.get(org_id, version)
         if enforcer is None:
             rules = (await s.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
@@ -237,9 +300,14 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         async with db.transaction() as s:
             await s.execute(update(Session).where(Session.id == session_id).values(last_seen_at=now))
     domain = str(org_id)
+    if totp.pending(totp_on, requires_2fa):
+        # The organization requires a second factor this member has not turned on: nothing but enrolling.
+        return Actor(user_id=user_id, organization_id=org_id, roles=frozenset(), chapter_ids=frozenset(),
+                     permissions=frozenset(), session_id=session_id, request_id=request_id,
+                     rotation_due=rotation_due)
     return Actor(user_id=user_id, organization_id=org_id, roles=roles_of(enforcer, user_id, domain),
                  chapter_ids=chapters, permissions=permissions_of(enforcer, user_id, domain),
-                 session_id=session_id, request_id=request_id)
+                 session_id=session_id, request_id=request_id, rotation_due=rotation_due)
 
 
 # ---------------------------------------------------------------- me
@@ -255,16 +323,19 @@ class MembershipView:
 async def my_memberships(db: Database, actor: Actor) -> tuple[User, list[MembershipView]]:
     async with db.reader() as s:
         user = await s.get(User, actor.user_id)
-        orgs = list(await s.scalars(
-            select(Organization).join(Membership, Membership.organization_id == Organization.id)
-            .where(Membership.user_id == actor.user_id, Membership.active.is_(True)).order_by(Organization.name)))
-        org_ids = [o.id for o in orgs]
-        roles = (await s.execute(select(PolicyRule.v2, PolicyRule.v1).where(
-            PolicyRule.ptype == "g", PolicyRule.v0 == user_subject(actor.user_id),
-            PolicyRule.organization_id.in_(org_ids)))).all()
-        chapters = (await s.execute(select(MembershipChapter.organization_id, Chapter).join(
-            Chapter, Chapter.id == MembershipChapter.chapter_id).where(
-            MembershipChapter.user_id == actor.user_id).order_by(Chapter.name))).all()
+        org_ids = [o for o, active in await organizations_of_user(s, actor.user_id) if active]
+        orgs = list(await s.scalars(select(Organization).where(Organization.id.in_(org_ids))
+                                    .order_by(Organization.name)))
+        roles, chapters = [], []
+        for org_id in org_ids:  # each organization's rows are read inside it (row-level security)
+            async with within_tenant(s, org_id):
+                roles += (await s.execute(select(PolicyRule.v2, PolicyRule.v1).where(
+                    PolicyRule.ptype == "g", PolicyRule.v0 == user_subject(actor.user_id),
+                    PolicyRule.organization_id == org_id))).all()
+                chapters += (await s.execute(select(MembershipChapter.organization_id, Chapter).join(
+                    Chapter, Chapter.id == MembershipChapter.chapter_id).where(
+                    MembershipChapter.organization_id == org_id,
+                    MembershipChapter.user_id == actor.user_id).order_by(Chapter.name))).all()
     views = [MembershipView(
         organization=o,
         roles=sorted(r for dom, r in roles if dom == str(o.id)),

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import idempotency
 from domain import validate as v
 from domain.audit.service import record as audit
 from domain.db import Database, utcnow
@@ -28,11 +29,12 @@ from domain.identity.roles import (
     ADMIN, all_role_names, check_may_confer, lock_organization, permissions_of_roles,
 )
 from domain.identity.service import (
-    EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email, open_session,
-    token_digest,
+    EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
+    open_session, rotate_sessions_of, token_digest,
 )
 from domain.outbox.service import enqueue
 from domain.paging import Page, keyset, make_page
+from domain.tenancy import enter_tenant, organization_of_user_token, organizations_of_user, within_tenant
 from policies import Actor
 from policies.enforcer import user_subject
 
@@ -177,18 +179,27 @@ async def _check_chapters(s: AsyncSession, org_id: uuid.UUID, chapter_ids: list[
 
 async def _void_tokens(s: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID | None = None,
                        purpose: TokenPurpose | None = None) -> None:
-    q = update(UserToken).where(UserToken.user_id == user_id, UserToken.used_at.is_(None))
-    if organization_id is not None:
-        q = q.where(UserToken.organization_id == organization_id)
+    if organization_id is None:  # in every organization of the user, each inside its own (row-level security)
+        for org_id, _ in await organizations_of_user(s, user_id):
+            async with within_tenant(s, org_id):
+                await _void_tokens(s, user_id=user_id, organization_id=org_id, purpose=purpose)
+        return
+    q = update(UserToken).where(UserToken.user_id == user_id, UserToken.used_at.is_(None),
+                                UserToken.organization_id == organization_id)
     if purpose is not None:
         q = q.where(UserToken.purpose == purpose)
     await s.execute(q.values(used_at=utcnow()))
 
 
 async def _end_sessions(s: AsyncSession, user_id: uuid.UUID, organization_id: uuid.UUID | None = None) -> int:
-    q = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
-    if organization_id is not None:
-        q = q.where(Session.organization_id == organization_id)
+    if organization_id is None:  # in every organization of the user, each inside its own (row-level security)
+        ended = 0
+        for org_id, _ in await organizations_of_user(s, user_id):
+            async with within_tenant(s, org_id):
+                ended += await _end_sessions(s, user_id, org_id)
+        return ended
+    q = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None),
+                              Session.organization_id == organization_id)
     return (await s.execute(q.values(revoked_at=utcnow()))).rowcount or 0
 
 
@@ -207,6 +218,8 @@ async def _redeem(s: AsyncSession, token: str | None, purpose: TokenPurpose) -> 
         raise invalid(INVALID_LINK, "token")
     now = utcnow()
     digest = token_digest(token)
+    # a mailed link is opened before any organization is known: act in the link's (domain.tenancy)
+    await enter_tenant(s, await organization_of_user_token(s, digest))
     result = await s.execute(update(UserToken).where(
         UserToken.token_hash == digest, UserToken.purpose == purpose, UserToken.used_at.is_(None),
         UserToken.expires_at > now).values(used_at=now))
@@ -271,7 +284,7 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
 
 async def invite_user(db: Database, actor: Actor, *, email: str, display_name: str | None, roles: list[str],
                       chapter_ids: list[uuid.UUID] | None, language: str | None, public_url: str,
-                      ttl: timedelta) -> MemberView:
+                      ttl: timedelta, idempotency_key: str | None = None) -> MemberView:
     _require(actor)
     email = normalize_email(email)
     name = v.text(display_name, "displayName", max_len=200)
@@ -279,6 +292,10 @@ async def invite_user(db: Database, actor: Actor, *, email: str, display_name: s
     org_id = actor.organization_id
     async with db.transaction() as s:
         await lock_organization(s, org_id)
+        done = await idempotency.claim(s, actor, "inviteUser", idempotency_key, (
+            email, sorted(roles or []), sorted(map(str, chapter_ids or [])), name, language))
+        if done:  # a retry of an invitation already sent: the same answer, no second mail
+            return await _view(s, org_id, done.result_id)
         roles = await _check_roles(s, org_id, roles)
         chapter_ids = await _check_chapters(s, org_id, chapter_ids)
         check_may_confer(actor, await permissions_of_roles(s, org_id, roles), "roles")
@@ -305,16 +322,19 @@ async def invite_user(db: Database, actor: Actor, *, email: str, display_name: s
         audit(s, actor, "user.invite", entity_type="user", entity_id=user.id, detail={
             "email": email, "roles": roles, "chapters": [str(c) for c in chapter_ids],
             "expires_at": row.expires_at.isoformat()})
+        await idempotency.complete(s, actor, "inviteUser", idempotency_key, user.id)
         await s.flush()
         return await _view(s, org_id, user.id)
 
 
 async def resend_invitation(db: Database, actor: Actor, user_id: uuid.UUID, *, language: str | None,
-                            public_url: str, ttl: timedelta) -> MemberView:
+                            public_url: str, ttl: timedelta, idempotency_key: str | None = None) -> MemberView:
     """A new link for a member who has not accepted yet; the older links stop working."""
     _require(actor)
     org_id = actor.organization_id
     async with db.transaction() as s:
+        if await idempotency.claim(s, actor, "resendInvitation", idempotency_key, (str(user_id), language)):
+            return await _view(s, org_id, user_id)  # a retry: that mail went out already
         user, m = await _member(s, org_id, user_id)
         if status_of(m) is not MemberStatus.INVITED:
             raise DomainError(ErrorCode.CONFLICT, "Only a pending invitation can be sent again (this member is "
@@ -324,6 +344,7 @@ async def resend_invitation(db: Database, actor: Actor, user_id: uuid.UUID, *, l
                                      public_url=public_url, ttl=ttl)
         audit(s, actor, "user.invite_resend", entity_type="user", entity_id=user.id,
               detail={"expires_at": row.expires_at.isoformat()})
+        await idempotency.complete(s, actor, "resendInvitation", idempotency_key, user.id)
         return await _view(s, org_id, user_id)
 
 
@@ -370,9 +391,11 @@ async def request_password_reset(db: Database, *, email: str, public_url: str, t
         user = await s.scalar(select(User).where(User.email == email_n))
         m = None
         if user is not None and user.active:
-            m = (await s.scalars(select(Membership).where(Membership.user_id == user.id,
-                                                          Membership.active.is_(True))
-                                 .order_by(Membership.created_at, Membership.id).limit(1))).first()
+            first = next((o for o, active in await organizations_of_user(s, user.id) if active), None)
+            if first is not None:
+                await enter_tenant(s, first)
+                m = await s.scalar(select(Membership).where(Membership.user_id == user.id,
+                                                            Membership.organization_id == first))
         if m is None:
             audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id if user else None,
                   user_id=user.id if user else None, request_id=request_id,
@@ -436,6 +459,9 @@ async def set_user_roles(db: Database, actor: Actor, user_id: uuid.UUID, roles: 
                 s.add(PolicyRule(organization_id=org_id, ptype="g", v0=user_subject(user_id), v1=role,
                                  v2=str(org_id), v3=""))
             await bump_policy_version(s, org_id)
+            # security: new roles, new session id (browser sessions at their next request; an admin changing
+            # their own roles at once, in the resolver)
+            await rotate_sessions_of(s, org_id, user_id)
         audit(s, actor, "user.roles", entity_type="user", entity_id=user_id,
               detail={"from": sorted(current), "to": wanted, "changed": changed})
         await s.flush()

@@ -47,6 +47,12 @@ user_invitation  (to an invited staff member: en, es; domain/identity/users.py)
 password_reset  (to a staff member who asked for it: en, es; domain/identity/users.py)
   required  reset_url (the single-use link), valid_minutes (int)
   optional  user_name, organization_name
+
+notification_digest  (to a staff member, once a day: en, es; domain/notifications/jobs.py)
+  required  organization_name, items (list of {kind, case_reference, case_title, level_name, label, due_on,
+            responded_on}; kind is a NotificationKind value), total (int, may exceed len(items)),
+            app_url, digest_on (date)
+  optional  user_name
 """
 
 from __future__ import annotations
@@ -105,6 +111,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
     "password_reset": TemplateSpec(
         required=frozenset({"reset_url", "valid_minutes"}),
         optional=frozenset({"user_name", "organization_name"}),
+    ),
+    "notification_digest": TemplateSpec(
+        required=frozenset({"organization_name", "items", "total", "app_url", "digest_on"}),
+        optional=frozenset({"user_name"}),
     ),
 }
 

@@ -29,8 +29,9 @@ from sqlalchemy import and_, func, or_, select, update
 
 import domain.models  # noqa: F401  (every mapper, for a worker that runs on its own)
 from domain.config import MailSettings
-from domain.db import Database, utcnow
+from domain.db import Database, tenant, utcnow
 from domain.outbox.models import OutboxMessage, OutboxStatus
+from domain.tenancy import enter_tenant, outbox_due_organizations, outbox_status_counts
 
 __all__ = ["MailSettings", "backoff", "build_email", "deliver_all_due", "deliver_due", "outbox_counts",
            "run_worker"]
@@ -119,22 +120,27 @@ def _describe(error: BaseException) -> str:
 
 
 async def _claim(db: Database, *, now: datetime, batch: int, lease: timedelta) -> list[OutboxMessage]:
-    async with db.reader() as s:  # cheap check first: on SQLite an idle poll takes no write lock
-        if await s.scalar(select(OutboxMessage.id).where(_due(now)).limit(1)) is None:
-            return []
-    async with db.transaction() as s:
-        rows = list(await s.scalars(
-            select(OutboxMessage).where(_due(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(batch).with_for_update(skip_locked=True)))
-        claimed = []
-        for m in rows:
-            if m.attempts >= MAX_ATTEMPTS:  # its last claim died mid-send too often: stop trying
-                m.status, m.locked_until = OutboxStatus.FAILED, None
-                m.last_error = (m.last_error or "worker stopped while sending")[:2000]
-                continue
-            m.status, m.locked_until, m.attempts = OutboxStatus.SENDING, now + lease, m.attempts + 1
-            claimed.append(m)
+    # cheap check first (on SQLite an idle poll takes no write lock): which organizations have mail due;
+    # each one's messages are then claimed inside it (row-level security, domain.tenancy)
+    async with db.reader() as s:
+        org_ids = await outbox_due_organizations(s, now)
+    claimed: list[OutboxMessage] = []
+    for org_id in org_ids:
+        if len(claimed) >= batch:
+            break
+        with tenant(org_id):
+            async with db.transaction() as s:
+                rows = list(await s.scalars(
+                    select(OutboxMessage).where(_due(now), OutboxMessage.organization_id == org_id)
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(batch - len(claimed)).with_for_update(skip_locked=True)))
+                for m in rows:
+                    if m.attempts >= MAX_ATTEMPTS:  # its last claim died mid-send too often: stop trying
+                        m.status, m.locked_until = OutboxStatus.FAILED, None
+                        m.last_error = (m.last_error or "worker stopped while sending")[:2000]
+                        continue
+                    m.status, m.locked_until, m.attempts = OutboxStatus.SENDING, now + lease, m.attempts + 1
+                    claimed.append(m)
     return claimed
 
 
@@ -146,11 +152,12 @@ def _fenced(m: OutboxMessage):
 async def _mark_sent(db: Database, m: OutboxMessage, *, now: datetime, refused: dict) -> None:
     note = ("refused: " + "; ".join(f"{a}: {r.code} {r.message}" for a, r in refused.items()))[:2000] \
         if refused else None
-    async with db.transaction() as s:
-        result = await s.execute(
-            update(OutboxMessage).where(_fenced(m))
-            .values(status=OutboxStatus.SENT, sent_at=now, locked_until=None, last_error=note)
-            .execution_options(synchronize_session=False))
+    with tenant(m.organization_id):
+        async with db.transaction() as s:
+            result = await s.execute(
+                update(OutboxMessage).where(_fenced(m))
+                .values(status=OutboxStatus.SENT, sent_at=now, locked_until=None, last_error=note)
+                .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         log.warning("outbox message %s was sent after its claim expired", m.id)
     m.status, m.sent_at, m.locked_until, m.last_error = OutboxStatus.SENT, now, None, note
@@ -160,6 +167,7 @@ async def _mark_failed(db: Database, messages: list[OutboxMessage], error: Excep
     permanent, text = _permanent(error), _describe(error)
     async with db.transaction() as s:
         for m in messages:
+            await enter_tenant(s, m.organization_id)
             status = OutboxStatus.FAILED if permanent or m.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
             await s.execute(
                 update(OutboxMessage).where(_fenced(m))
@@ -173,6 +181,7 @@ async def _release(db: Database, messages: list[OutboxMessage]) -> None:
     """Give back claimed messages that were not tried (the worker is stopping)."""
     async with db.transaction() as s:
         for m in messages:
+            await enter_tenant(s, m.organization_id)
             await s.execute(
                 update(OutboxMessage).where(_fenced(m))
                 .values(status=OutboxStatus.PENDING, locked_until=None, attempts=m.attempts - 1)
@@ -221,18 +230,37 @@ async def deliver_all_due(db: Database, mail_settings: MailSettings, *, now: dat
             return total
 
 
+async def _periodic_jobs(db: Database, public_url: str | None) -> None:
+    """Jobs that run next to the delivery (domain/notifications/jobs.py: overdue and due-soon notifications,
+    daily digests, which then go out through this outbox). Idempotent, so any number of workers may run them."""
+    from domain.notifications.jobs import run_jobs
+    try:
+        await run_jobs(db, **({"public_url": public_url} if public_url else {}))
+    except Exception:  # the database went away, ...: log, try again next time
+        log.exception("periodic jobs failed")
+
+
 async def run_worker(db: Database, mail_settings: MailSettings, *, poll_seconds: float | None = None,
-                     stop_event: asyncio.Event, batch: int = 20) -> None:
-    """Deliver until `stop_event` is set (a send in progress finishes first)."""
+                     stop_event: asyncio.Event, batch: int = 20, public_url: str | None = None) -> None:
+    """Deliver until `stop_event` is set (a send in progress finishes first); run the periodic jobs every
+    JOB_INTERVAL (domain/notifications/jobs.py)."""
+    from domain.notifications.jobs import JOB_INTERVAL
     poll = mail_settings.poll_seconds if poll_seconds is None else poll_seconds
-    if not mail_settings.configured:
-        log.warning("SMTP is not configured (ADVOCASE_SMTP_HOST): mail stays in the outbox, unsent")
-        return
-    log.info("outbox worker: sending through %s:%s every %ss", mail_settings.host, mail_settings.port, poll)
+    if mail_settings.configured:
+        log.info("outbox worker: sending through %s:%s every %ss", mail_settings.host, mail_settings.port, poll)
+    else:  # in-app notifications still come; mail waits in the outbox until SMTP is configured
+        log.warning("SMTP is not configured (ADVOCASE_SMTP_HOST): mail stays in the outbox, unsent; "
+                    "notification jobs still run")
+    loop = asyncio.get_running_loop()
+    jobs_due = loop.time()
     while not stop_event.is_set():
+        if loop.time() >= jobs_due:
+            await _periodic_jobs(db, public_url)
+            jobs_due = loop.time() + JOB_INTERVAL.total_seconds()
         claimed = 0
         try:
-            claimed, _ = await _deliver_batch(db, mail_settings, now=None, batch=batch, stop_event=stop_event)
+            if mail_settings.configured:
+                claimed, _ = await _deliver_batch(db, mail_settings, now=None, batch=batch, stop_event=stop_event)
         except Exception:  # the database went away, ...: log, wait, try again
             log.exception("outbox worker: delivery failed")
         if claimed >= batch:
@@ -245,11 +273,15 @@ async def run_worker(db: Database, mail_settings: MailSettings, *, poll_seconds:
 
 async def outbox_counts(db: Database, organization_id=None) -> dict[str, int]:
     """How many messages are in each status (PENDING ones are "unsent")."""
-    q = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    if organization_id is not None:
-        q = q.where(OutboxMessage.organization_id == organization_id)
-    async with db.reader() as s:
-        rows = (await s.execute(q)).all()
     counts = {s.value: 0 for s in OutboxStatus}
+    if organization_id is None:  # the backlog of every organization (counts only: domain.tenancy)
+        async with db.reader() as s:
+            counts.update(await outbox_status_counts(s))
+        return counts
+    q = (select(OutboxMessage.status, func.count()).where(OutboxMessage.organization_id == organization_id)
+         .group_by(OutboxMessage.status))
+    with tenant(organization_id):
+        async with db.reader() as s:
+            rows = (await s.execute(q)).all()
     counts.update({status.value: n for status, n in rows})
     return counts

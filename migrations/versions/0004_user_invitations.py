@@ -33,6 +33,16 @@ AUDIT_TRIGGERS = (
     "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
 )
+# SQLite (the zero-setup default): the same guarantee against any UPDATE or DELETE the application (or a tool using
+# its database file through SQLite) attempts; SQLite has no TRUNCATE (an unqualified DELETE fires the trigger too).
+# A later batch_alter_table('audit_events') would recreate the table without them: re-create them there
+# (tests/api/test_admin_migration.py checks they exist at head).
+SQLITE_AUDIT_TRIGGERS = (
+    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only; UPDATE refused'); END",
+    "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only; DELETE refused'); END",
+)
 
 
 def upgrade() -> None:
@@ -101,6 +111,9 @@ def upgrade() -> None:
         op.execute(AUDIT_FUNCTION)
         for statement in AUDIT_TRIGGERS:
             op.execute(statement)
+    elif op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_AUDIT_TRIGGERS:
+            op.execute(statement)
 
 
 def downgrade() -> None:
@@ -108,6 +121,9 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events")
         op.execute("DROP TRIGGER IF EXISTS audit_events_no_update_delete ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
+    elif op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+        op.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
 
     rules = sa.table("policy_rules", sa.column("ptype", sa.String()), sa.column("v0", sa.String()),
                      sa.column("v2", sa.String()), sa.column("v3", sa.String()))

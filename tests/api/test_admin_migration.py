@@ -43,6 +43,11 @@ def _check_upgraded(conn, dialect: str) -> None:
     assert [tuple(bool(x) for x in r) for r in rows] == [(True, True, False), (False, True, True)]
 
 
+def _sqlite_audit_triggers(conn) -> set[str]:
+    return set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND tbl_name = 'audit_events'")))
+
+
 def _roundtrip(url: str) -> None:
     dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
     upgrade(url, "0003")
@@ -50,19 +55,23 @@ def _roundtrip(url: str) -> None:
     try:
         with engine.begin() as conn:
             _seed(conn, dialect)
-        upgrade(url)
+        upgrade(url, "0004")  # later migrations grant more (0005: case:import, case:export)
         with engine.begin() as conn:
             _check_upgraded(conn, dialect)
             if dialect == "postgresql":
                 triggers = set(conn.scalars(text(
                     "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal")))
                 assert triggers == {"audit_events_no_update_delete", "audit_events_no_truncate"}
+            else:
+                assert _sqlite_audit_triggers(conn) == {"audit_events_no_update", "audit_events_no_delete"}
         command.downgrade(config(url), "0003")
         with engine.begin() as conn:
             assert conn.scalar(text("SELECT count(*) FROM policy_rules WHERE v2 IN ('user', 'role', 'audit')")) == 0
             if dialect == "postgresql":
                 assert conn.scalar(text("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass "
                                         "AND NOT tgisinternal")) == 0
+            else:
+                assert _sqlite_audit_triggers(conn) == set()
         upgrade(url)
         with engine.begin() as conn:
             assert conn.scalar(text("SELECT count(*) FROM policy_rules WHERE v2 = 'audit'")) == 1

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from api.relay import from_global_id
 from api.schema import schema
 from domain.audit.models import AuditEvent
 from domain.cases.workflow import CaseOutcome, CaseStatus
@@ -294,6 +295,48 @@ async def test_small_cells_are_suppressed_with_complements_and_shares(api, db, w
     assert st["total"]["cases"] == {"value": None, "suppressed": True}
 
 
+async def test_a_district_total_never_reveals_one_of_its_schools(api, db, world):
+    """Schools are nested in districts: a district's total is the sum of its schools' totals, so the evidence
+    suppresses them together (a school alone in its district, or one school among published ones, stays hidden)."""
+    from sqlalchemy import update
+
+    from domain.cases.models import Case
+    from domain.directory.models import School
+    await set_threshold(db, world, 10)
+    async with db.transaction() as s:
+        other = District(organization_id=world.org_id, name=f"Oakdale Public Schools {uuid.uuid4().hex[:6]}",
+                         state="MA")
+        s.add(other)
+        await s.flush()
+        oak = School(organization_id=world.org_id, district_id=other.id, name="Oak Hill Middle", level="6-8")
+        s.add(oak)
+        await s.flush()
+    await seed_cases(db, world, 20)                  # Riverton High (Riverton district)
+    await seed_cases(db, world, 3, school=1)         # Maple Street (Riverton district): 3 < 10
+    alone = await seed_cases(db, world, 12)          # Oak Hill, the only school of Oakdale
+    async with db.transaction() as s:
+        await s.execute(update(Case).where(Case.id.in_(alone)).values(school_id=oak.id, district_id=other.id))
+    camp = await create_campaign(api, world, criteria={"categories": ["DISCIPLINE"]})
+    ev = (await api.data(EVIDENCE, {"id": camp["id"]}, token=world.tokens["campaign_lead"]))["campaign"]["evidence"]
+    schools = {r["key"]["label"]: r["count"] for r in ev["bySchool"]["rows"]}
+    districts = {r["key"]["label"]: r["count"] for r in ev["byDistrict"]["rows"]}
+    assert schools["Maple Street Elementary"]["suppressed"]
+    # Riverton's total must not give Maple Street away by subtraction from Riverton High, and if Oak Hill (12)
+    # is a complement, Oakdale's total (its only school) must not publish it: the attacker's check on every
+    # district equation finds zero or at least two unknowns
+    riverton = next(k for k in districts if k.startswith("Riverton"))
+    in_riverton = [schools["Riverton High School"], schools["Maple Street Elementary"], districts[riverton]]
+    in_oakdale = [schools["Oak Hill Middle"], districts[other.name]]
+    assert sum(c["suppressed"] for c in in_riverton) >= 2
+    assert sum(c["suppressed"] for c in in_oakdale) in (0, 2)
+    # and the district line (Riverton + Oakdale = all cases, published) has zero or two unknowns too
+    assert sum(c["suppressed"] for c in districts.values()) != 1
+    published = [c["value"] for c in schools.values() if not c["suppressed"]]
+    assert 3 not in published and 20 not in published  # Riverton's 23 is published, never one of its parts
+    assert ev["cases"] == {"value": 35, "suppressed": False}
+    assert ev["byDistrict"]["total"] == ev["cases"] == ev["bySchool"]["total"]
+
+
 async def test_families_who_opted_out_are_not_counted(api, db, world):
     await set_threshold(db, world, 5)
     ids = await seed_cases(db, world, 7)
@@ -389,10 +432,17 @@ async def test_stats_are_tenant_scoped_and_need_stats_read(api, db, world, other
     body = await api(STATS, {"g": [], "f": {"schoolId": [gid(world, "School", world.school_ids[0])]}},
                      token=other_world.tokens["admin"])
     assert body["data"]["issueStats"]["total"]["cases"]["value"] == 0
-    st = await _stats(api, world.tokens["viewer"], [], {"campaignId": camp["id"]})
+    st = await _stats(api, world.tokens["viewer"], ["MONTH"], {"campaignId": camp["id"], "category": ["DISCIPLINE"]})
     assert st["total"]["cases"]["value"] == 6
     body = await api(STATS, {"g": []})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # every query is audited with its dimensions and filter (a series of differencing queries shows)
+    async with db.reader() as s:
+        rows = list(await s.scalars(select(AuditEvent).where(AuditEvent.organization_id == world.org_id,
+                                                             AuditEvent.action == "stats.query")))
+    assert len(rows) == 1 and rows[0].actor_user_id == world.users["viewer"]
+    assert rows[0].detail == {"groupBy": ["MONTH"], "filter": {"categories": ["DISCIPLINE"]}}
+    assert (rows[0].entity_type, rows[0].entity_id) == ("campaign", from_global_id(camp["id"])[1])
 
 
 # ---------------------------------------------------------------- campaign leads see no one

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.audit.models import AuditEvent
-from tests.api.campaign_ops import seed_cases, seed_escalations, set_threshold
+from tests.api.campaign_ops import opt_out, seed_cases, seed_escalations, set_threshold
 from tests.conftest import make_world
 
 ERRORS = "errors { code message field }"
@@ -41,7 +41,7 @@ async def test_network_lead_sees_member_aggregates_never_records(api, db, world)
     await seed_cases(db, b, 12, category="SPECIAL_EDUCATION", subcategory="IEP_DEVELOPMENT")
     b_first = await seed_cases(db, b, 1, category="LANGUAGE_ACCESS", subcategory="NO_INTERPRETER")
     await seed_cases(db, c, 6)
-    await seed_cases(db, c, 20, category="SPECIAL_EDUCATION", subcategory="IEP_DEVELOPMENT")
+    c_special = await seed_cases(db, c, 20, category="SPECIAL_EDUCATION", subcategory="IEP_DEVELOPMENT")
     await seed_cases(db, d, 30)
     esc_cases = await seed_cases(db, c, 9, category="BULLYING_HARASSMENT", subcategory="BULLYING")
     await seed_escalations(db, c, esc_cases, sent_on=date(2025, 10, 1), due_on=date(2025, 10, 15),
@@ -119,6 +119,11 @@ async def test_network_lead_sees_member_aggregates_never_records(api, db, world)
     # filters; organization-bound dimensions are refused
     st = (await api.data(STATS, {"n": nid, "f": {"category": ["SPECIAL_EDUCATION"]}}, token=lead))["networkStats"]
     assert v(st["total"]["combined"]["cases"]) == 32
+    # a member's family who opted out of aggregates is not counted in the network either
+    await opt_out(db, c, c_special[0])
+    st = (await api.data(STATS, {"n": nid, "f": {"category": ["SPECIAL_EDUCATION"]}}, token=lead))["networkStats"]
+    assert [v(x["cases"]) for x in st["total"]["byOrganization"]] == [12, 19]
+    assert v(st["total"]["combined"]["cases"]) == 31
     body = await api(STATS, {"n": nid, "g": "SCHOOL"}, token=lead)
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
 

@@ -97,6 +97,15 @@ async def test_story_lifecycle_draft_approve_by_someone_else_and_consent(api, db
     await api.data(RECORD_CONSENT, {"i": {"familyId": family, "kind": "SHARE_STORY", "method": "WRITTEN"}}, token=adv)
     ev = (await api.data(EVIDENCE, {"id": camp["id"]}, token=lead))["campaign"]["evidence"]
     assert len(ev["stories"]) == 1
+    # a family who opts out of aggregates leaves the evidence entirely, story included, until they revoke it
+    opt = (await api.data(RECORD_CONSENT, {"i": {"familyId": family, "kind": "AGGREGATE_OPT_OUT", "method": "VERBAL"}},
+                          token=adv))["recordConsent"]
+    assert opt["errors"] == []
+    ev = (await api.data(EVIDENCE, {"id": camp["id"]}, token=lead))["campaign"]["evidence"]
+    assert ev["stories"] == []
+    await api.data(REVOKE_CONSENT, {"i": {"id": opt["consent"]["id"], "method": "VERBAL"}}, token=adv)
+    ev = (await api.data(EVIDENCE, {"id": camp["id"]}, token=lead))["campaign"]["evidence"]
+    assert len(ev["stories"]) == 1
 
     # editing an approved story sends it back to draft (out of evidence)
     got = (await api.data(UPDATE, {"i": {"id": story["id"], "version": 2, "body": CLEAN["body"] + " He is back."}},

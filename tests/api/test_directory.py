@@ -18,13 +18,13 @@ ERR = "errors { code message field }"
 CONTACT = ("id name title office email phone issueAreas ladderLevel active version district { id name } "
            "school { id name }")
 CREATE_DISTRICT = f"""mutation($i: CreateDistrictInput!) {{ createDistrict(input: $i) {{
-  district {{ id name state ncesId }} {ERR} }} }}"""
+  district {{ id name state ncesId version }} {ERR} }} }}"""
 UPDATE_DISTRICT = f"""mutation($i: UpdateDistrictInput!) {{ updateDistrict(input: $i) {{
-  district {{ id name state ncesId }} {ERR} }} }}"""
+  district {{ id name state ncesId version }} {ERR} }} }}"""
 CREATE_SCHOOL = f"""mutation($i: CreateSchoolInput!) {{ createSchool(input: $i) {{
   school {{ id name level district {{ id }} }} {ERR} }} }}"""
 UPDATE_SCHOOL = f"""mutation($i: UpdateSchoolInput!) {{ updateSchool(input: $i) {{
-  school {{ id name level }} {ERR} }} }}"""
+  school {{ id name level version }} {ERR} }} }}"""
 CREATE_CONTACT = f"""mutation($i: CreateDistrictContactInput!) {{ createDistrictContact(input: $i) {{
   contact {{ {CONTACT} }} {ERR} }} }}"""
 UPDATE_CONTACT = f"""mutation($i: UpdateDistrictContactInput!) {{ updateDistrictContact(input: $i) {{
@@ -76,9 +76,14 @@ async def test_manage_districts_schools_and_contacts(api, db, world):
     dup = (await api.data(CREATE_DISTRICT, {"i": {"name": "  lynn   PUBLIC schools ", "state": "MA"}},
                           token=adv))["createDistrict"]
     assert dup["district"] is None and dup["errors"][0]["code"] == "CONFLICT" and dup["errors"][0]["field"] == "name"
-    upd = (await api.data(UPDATE_DISTRICT, {"i": {"id": d["id"], "ncesId": "2507110"}},
+    upd = (await api.data(UPDATE_DISTRICT, {"i": {"id": d["id"], "version": 1, "ncesId": "2507110"}},
                           token=adv))["updateDistrict"]
-    assert upd["errors"] == [] and upd["district"] == {**d, "ncesId": "2507110"}
+    assert upd["errors"] == [] and upd["district"] == {**d, "ncesId": "2507110", "version": 2}
+    # optimistic locking: a save based on version 1 after someone saved version 2 changes nothing
+    stale = (await api.data(UPDATE_DISTRICT, {"i": {"id": d["id"], "version": 1, "name": "Stale"}},
+                            token=world.tokens["admin"]))["updateDistrict"]
+    assert stale["district"] is None and stale["errors"][0]["code"] == "CONFLICT"
+    assert stale["errors"][0]["field"] == "version" and "version 2" in stale["errors"][0]["message"]
 
     school = (await api.data(CREATE_SCHOOL, {"i": {"districtId": d["id"], "name": "Lynn English High School",
                                                    "level": "9-12"}}, token=adv))["createSchool"]
@@ -91,9 +96,12 @@ async def test_manage_districts_schools_and_contacts(api, db, world):
     other = (await api.data(CREATE_SCHOOL, {"i": {"districtId": world.gid("District", world.district_id),
                                                   "name": "Lynn English High School"}}, token=adv))["createSchool"]
     assert other["errors"] == [] and other["school"]["level"] == "K-12"
-    ren = (await api.data(UPDATE_SCHOOL, {"i": {"id": sid, "name": "Lynn English HS", "level": "9-12"}},
-                          token=world.tokens["admin"]))["updateSchool"]
-    assert ren["errors"] == [] and ren["school"]["name"] == "Lynn English HS"
+    ren = (await api.data(UPDATE_SCHOOL, {"i": {"id": sid, "version": 1, "name": "Lynn English HS",
+                                                "level": "9-12"}}, token=world.tokens["admin"]))["updateSchool"]
+    assert ren["errors"] == [] and ren["school"]["name"] == "Lynn English HS" and ren["school"]["version"] == 2
+    stale = (await api.data(UPDATE_SCHOOL, {"i": {"id": sid, "version": 1, "name": "Lynn HS"}},
+                            token=adv))["updateSchool"]
+    assert stale["school"] is None and stale["errors"][0]["code"] == "CONFLICT"
 
     c = await _contact(api, adv, d["id"], schoolId=sid, issueAreas=["SPECIAL_EDUCATION", "DISCIPLINE", "DISCIPLINE"])
     assert c["email"] == "dreyes@lynn.k12.example" and c["phone"] == "781-555-0100 x12"
@@ -177,9 +185,9 @@ async def test_readers_may_not_change_the_directory(api, db, world, role):
                               token=admin))["addDistrictClosure"]["closure"]
     attempts = (
         ("createDistrict", CREATE_DISTRICT, {"name": "Salem", "state": "MA"}),
-        ("updateDistrict", UPDATE_DISTRICT, {"id": d["id"], "name": "Renamed"}),
+        ("updateDistrict", UPDATE_DISTRICT, {"id": d["id"], "version": 1, "name": "Renamed"}),
         ("createSchool", CREATE_SCHOOL, {"districtId": d["id"], "name": "New School"}),
-        ("updateSchool", UPDATE_SCHOOL, {"id": world.gid("School", world.school_ids[0]), "name": "X"}),
+        ("updateSchool", UPDATE_SCHOOL, {"id": world.gid("School", world.school_ids[0]), "version": 1, "name": "X"}),
         ("createDistrictContact", CREATE_CONTACT, {"districtId": d["id"], "name": "X", "ladderLevel": 1}),
         ("updateDistrictContact", UPDATE_CONTACT, {"id": c["id"], "version": 1, "active": False}),
         ("deleteDistrictContact", DELETE_CONTACT, {"id": c["id"]}),
@@ -228,9 +236,10 @@ async def test_other_organizations_directory_is_unknown(api, db, world, other_wo
         assert (await api.data(q, {"id": foreign}, token=adv))["node"] is None
         assert (await api.data(q, {"id": unknown}, token=adv))["node"] is None
     pairs = (
-        ("updateDistrict", UPDATE_DISTRICT, lambda x: {"id": x, "name": "Mine now"}, their_district, "District"),
+        ("updateDistrict", UPDATE_DISTRICT, lambda x: {"id": x, "version": 1, "name": "Mine now"}, their_district,
+         "District"),
         ("createSchool", CREATE_SCHOOL, lambda x: {"districtId": x, "name": "S"}, their_district, "District"),
-        ("updateSchool", UPDATE_SCHOOL, lambda x: {"id": x, "name": "S"}, their_school, "School"),
+        ("updateSchool", UPDATE_SCHOOL, lambda x: {"id": x, "version": 1, "name": "S"}, their_school, "School"),
         ("createDistrictContact", CREATE_CONTACT, lambda x: {"districtId": x, "name": "N", "ladderLevel": 1},
          their_district, "District"),
         ("updateDistrictContact", UPDATE_CONTACT, lambda x: {"id": x, "version": 1, "name": "N"}, their_contact,
@@ -362,7 +371,7 @@ async def _db_id(db, model, name, org_id):
         return await s.scalar(select(model.id).where(model.organization_id == org_id, model.name == name))
 
 
-async def test_district_lists_load_children_in_batches(api, db, world):
+async def test_district_lists_load_children_in_batches(api, app_db, world):
     """Schools, contacts and closures of a page of districts cost one query each, not one per district."""
     admin = world.tokens["admin"]
     for n in range(6):
@@ -373,12 +382,12 @@ async def test_district_lists_load_children_in_batches(api, db, world):
 
     def count(conn, cursor, statement, *args):
         statements.append(statement)
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    event.listen(app_db.engine.sync_engine, "before_cursor_execute", count)  # the app's own connections
     try:
         body = await api.data("""{ districts(first: 50) { edges { node { name schools { name }
           contacts { name district { name } } closures { name } } } } }""", token=admin)
     finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+        event.remove(app_db.engine.sync_engine, "before_cursor_execute", count)
     assert len(body["districts"]["edges"]) == 7
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     for table in ("FROM schools", "FROM district_contacts", "FROM district_closures"):

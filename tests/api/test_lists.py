@@ -98,7 +98,7 @@ async def test_campaign_lead_cannot_list_cases_or_families(api, world):
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_no_n_plus_one(api, world, db):
+async def test_no_n_plus_one(api, world, app_db):
     adv = world.tokens["advocate"]
     families = [await create_family(api, adv, world.chapter_gids["North"], displayName=f"Family {i}")
                 for i in range(5)]
@@ -115,11 +115,11 @@ async def test_no_n_plus_one(api, world, db):
 
         def count(*_args):
             statements.append(1)
-        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app_db.engine.sync_engine, "before_cursor_execute", count)  # the app's connections
         try:
             body = await api.data(q, {"first": first}, token=adv)
         finally:
-            event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app_db.engine.sync_engine, "before_cursor_execute", count)
         assert len(body["cases"]["edges"]) == first
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

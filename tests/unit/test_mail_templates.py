@@ -117,13 +117,33 @@ def test_missing_or_unknown_keys_fail_loudly(template, ctx):
         render("nope", "en", full)
 
 
+def digest(**kw):
+    items = [{"kind": "CASE_ASSIGNED", "case_reference": "AC-1A2B3C4D", "case_title": "OSS <3 days>", "level_name": None,
+              "label": None, "due_on": None, "responded_on": None},
+             {"kind": "ESCALATION_OVERDUE", "case_reference": "AC-2", "case_title": "No interpreter",
+              "level_name": "District office", "label": None, "due_on": date(2026, 11, 20), "responded_on": None}]
+    return {"organization_name": "Lynn Parents United", "items": items, "total": 2,
+            "app_url": "http://127.0.0.1:8000/", "digest_on": date(2026, 11, 23), "user_name": "Ana Advocate", **kw}
+
+
+def test_notification_digest_in_english_and_spanish():
+    en = render("notification_digest", "en", digest())
+    assert en.subject == "2 updates on your cases (Lynn Parents United)"
+    assert 'You were assigned AC-1A2B3C4D "OSS <3 days>".' in en.text
+    assert "the district office on AC-2" in en.text and "Friday, November 20, 2026" in en.text
+    assert "&lt;3 days&gt;" in en.html and "<3 days>" not in en.html  # case titles are escaped in HTML
+    es = render("notification_digest", "es", digest())
+    assert es.subject == "2 novedades en sus casos (Lynn Parents United)"
+    assert "Se le asignó el caso AC-1A2B3C4D" in es.text and "viernes 20 de noviembre de 2026" in es.text
+
+
 def test_every_template_file_uses_only_documented_keys():
     """StrictUndefined: rendering with exactly the documented keys (optional ones empty) works in every language."""
     for path in TEMPLATE_DIR.glob("*.txt.j2"):
         template, lang = path.name.split(".")[:2]
         spec = TEMPLATES[template]
         sample = {"escalation_letter": letter, "family_notice": notice, "user_invitation": invitation,
-                  "password_reset": reset}[template]()
+                  "password_reset": reset, "notification_digest": digest}[template]()
         m = render(template, lang, {k: v for k, v in sample.items() if k in spec.required})
         assert m.language == lang and m.subject and m.text and m.html
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from domain.campaigns.suppression import (
     MIN_THRESHOLD, Published, _bridges, effective_threshold, median_of, share, suppress_1d, suppress_2d,
+    suppress_2d_grouped,
 )
 
 counts = st.one_of(st.just(0), st.integers(1, 12), st.integers(8, 60))
@@ -71,7 +72,7 @@ def rank(rows: list[list[Fraction]]) -> int:
 
 
 def linearly_pinned(value, eqs, sup) -> list:
-    unknown = sorted(e for e, s in sup.items() if s)
+    unknown = sorted((e for e, s in sup.items() if s), key=repr)
     if not unknown:
         return []
     matrix = [[Fraction(eq.get(u, 0)) for u in unknown] for eq in eqs]
@@ -86,7 +87,7 @@ def linearly_pinned(value, eqs, sup) -> list:
 
 def has_alternative(value, eqs, sup, target, window=2) -> bool:
     """Is there a non-negative integer solution, matching every published value, with `target` changed?"""
-    unknown = sorted(e for e, s in sup.items() if s)
+    unknown = sorted((e for e, s in sup.items() if s), key=repr)
     order = [target] + [u for u in unknown if u != target]
 
     def consistent(assign) -> bool:
@@ -176,6 +177,11 @@ def test_1d_examples():
     assert suppress_1d([12, 30], 10) == suppress_1d([12, 30], 10)
     assert not any(suppress_1d([12, 30], 10).cells)
     assert suppress_1d([], 10).total is False
+    # a total suppressed in another table (the grand total shared by the evidence) is suppressed here too, with the
+    # smallest cell as its complement (else the total would be the sum of the published cells)
+    forced = suppress_1d([12, 30, 25], 10, force_total=True)
+    assert forced.total and forced.cells == (True, False, False)
+    assert suppress_1d([0, 0], 10, force_total=True) == suppress_1d([0, 0], 10)  # a zero total is never suppressed
 
 
 # ---------------------------------------------------------------- 2-D
@@ -211,6 +217,77 @@ def test_2d_network_columns_keep_their_own_threshold(cells, ts):
     col_t = ts[:m]
     res = suppress_2d(cells, column_thresholds=col_t, combined_threshold=max(col_t))
     check_2d(cells, res, col_t, max(col_t))
+
+
+# ---------------------------------------------------------------- 2-D with grouped rows (schools in districts)
+
+
+def extended_grouped(cells, groups):
+    """The attacker's equations for a table published with its margins and its row groups' totals."""
+    value, eqs = extended(cells)
+    n, m = len(cells), len(cells[0])
+    for k in range(max(groups) + 1):
+        value["group", k] = sum(value[i, m] for i in range(n) if groups[i] == k)
+        eqs.append({**{(i, m): 1 for i in range(n) if groups[i] == k}, ("group", k): -1})
+    return value, eqs
+
+
+def check_grouped(cells, groups, t):
+    res = suppress_2d_grouped(cells, groups, t)
+    n, m = len(cells), len(cells[0])
+    value, eqs = extended_grouped(cells, groups)
+    sup = flags_2d(res.table, n, m)
+    sup.update({("group", k): f for k, f in enumerate(res.groups)})
+    for e, v in value.items():
+        assert not (sup[e] and v == 0), f"a zero was suppressed at {e}"
+        if 1 <= v < t:
+            assert sup[e], f"small value {v} at {e} published"
+    for eq in eqs:
+        assert sum(sup[e] for e in eq) != 1, f"an equation with one suppressed value: {sorted(eq, key=repr)}"
+    assert linearly_pinned(value, eqs, sup) == []
+    return value, eqs, sup
+
+
+grouped_tables = st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.integers(1, 3).flatmap(lambda m: st.lists(st.lists(counts, min_size=m, max_size=m), min_size=n, max_size=n)),
+    st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+
+
+def _dense(groups):
+    """Group numbers 0..G-1 with every group used (the order of first use)."""
+    order = list(dict.fromkeys(groups))
+    return [order.index(g) for g in groups]
+
+
+@settings(max_examples=300, deadline=None)
+@given(grouped_tables, thresholds)
+def test_grouped_rows_no_suppressed_school_is_pinned_by_district_totals(table, t):
+    cells, groups = table
+    check_grouped(cells, _dense(groups), t)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 3).flatmap(lambda n: st.tuples(
+    st.integers(1, 2).flatmap(lambda m: st.lists(st.lists(st.one_of(st.just(0), st.integers(1, 9), st.integers(9, 25)),
+                                                          min_size=m, max_size=m), min_size=n, max_size=n)),
+    st.lists(st.integers(0, 1), min_size=n, max_size=n))), thresholds)
+def test_grouped_rows_brute_force_finds_another_solution(table, t):
+    cells, groups = table
+    value, eqs, sup = check_grouped(cells, _dense(groups), t)
+    for e in (e for e, s in sup.items() if s):
+        assert has_alternative(value, eqs, sup, e), f"{e} = {value[e]} can be recovered"
+
+
+def test_a_school_alone_in_its_district_is_not_revealed_by_the_district_total():
+    # school 0 (district 0) is small; its district's total equals it; school 1 (district 1) is large
+    res = suppress_2d_grouped([[3, 0], [40, 25]], [0, 1], 10)
+    assert res.table.row_totals[0] and res.groups[0]
+    # ... and the district total is not the only suppressed value of the district line
+    assert res.groups[1] or res.table.total
+    # a district with two schools: one small school needs a partner among the schools or its district total
+    res = suppress_2d_grouped([[3, 2], [20, 22], [40, 25]], [0, 0, 1], 10)
+    row, grp = res.table.row_totals, res.groups
+    assert row[0] and (row[1] or grp[0])
 
 
 def test_2d_is_transpose_consistent_on_margins_with_1d():

@@ -65,6 +65,11 @@ export function LoadError({ error }: { error: RequestError }) {
   return (
     <div className="form-errors" role="alert">
       <p>{describeError(error, t, lang)}</p>
+      {error.code === "UNAUTHENTICATED" && (
+        <p>
+          <a href={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}>{t("signIn.title")}</a>
+        </p>
+      )}
       {error.requestId && <p className="muted">{t("errors.requestId", { id: error.requestId })}</p>}
     </div>
   );

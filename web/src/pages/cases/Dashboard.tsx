@@ -3,6 +3,7 @@ import { graphql } from "../../gql";
 import { LoadError, Loading, StatusBadge, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { useQuery } from "../../lib/useQuery";
+import { today } from "../../i18n/core";
 
 const DashboardDocument = graphql(`
   query Dashboard {
@@ -32,8 +33,10 @@ export default function Dashboard() {
   if (error) return <LoadError error={error} />;
   if (loading && !data) return <Loading />;
   const d = data!.dashboard;
-  const { end } = weekOf(new Date().toISOString().slice(0, 10));
-  const deadlines = d.deadlines.filter((x) => x.dueOn <= end);
+  const now = today();
+  const { end } = weekOf(now);
+  const deadlines = d.deadlines.filter((x) => x.dueOn >= now && x.dueOn <= end);
+  const missed = d.deadlines.filter((x) => x.dueOn < now);
 
   return (
     <>
@@ -74,23 +77,12 @@ export default function Dashboard() {
       </section>
       <section className="panel" aria-labelledby="dash-deadlines">
         <h2 id="dash-deadlines">{t("dashboard.deadlinesThisWeek", { count: deadlines.length })}</h2>
-        {deadlines.length === 0 ? (
-          <p className="muted">{t("dashboard.noDeadlines")}</p>
-        ) : (
-          <ul className="plain">
-            {deadlines.map((x) => (
-              <li key={x.id}>
-                <strong>{date(x.dueOn)}</strong> · {x.label}{" "}
-                {x.dueOn < new Date().toISOString().slice(0, 10) && <span className="badge overdue">{t("case.overdue")}</span>}
-                {x.case && (
-                  <div>
-                    <Link to={`/cases/${encodeURIComponent(x.case.id)}`}>{x.case.title}</Link>
-                  </div>
-                )}
-                <div className="muted">{x.citation}</div>
-              </li>
-            ))}
-          </ul>
+        {deadlines.length === 0 ? <p className="muted">{t("dashboard.noDeadlines")}</p> : <DeadlineList items={deadlines} />}
+        {missed.length > 0 && (
+          <>
+            <h3>{t("dashboard.missedDeadlines", { count: missed.length })}</h3>
+            <DeadlineList items={missed} overdue />
+          </>
         )}
       </section>
     </>
@@ -112,6 +104,31 @@ function EscalationList({
             {e.levelName}
             {e.contact && ` · ${e.contact.name}`} · {t("escalation.dueOn", { date: date(e.responseDueOn) })}
           </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DeadlineList({
+  items,
+  overdue,
+}: {
+  items: { id: string; label: string; citation: string; dueOn: string; case?: { id: string; title: string } | null }[];
+  overdue?: boolean;
+}) {
+  const { t, date } = useI18n();
+  return (
+    <ul className="plain">
+      {items.map((x) => (
+        <li key={x.id}>
+          <strong>{date(x.dueOn)}</strong> · {x.label} {overdue && <span className="badge overdue">{t("case.overdue")}</span>}
+          {x.case && (
+            <div>
+              <Link to={`/cases/${encodeURIComponent(x.case.id)}`}>{x.case.title}</Link>
+            </div>
+          )}
+          <div className="muted">{x.citation}</div>
         </li>
       ))}
     </ul>

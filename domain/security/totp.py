@@ -1,0 +1,126 @@
+"""The optional second factor: time-based one-time codes (RFC 6238, pyotp), as authenticator apps make them.
+
+A member enrolls (gets a secret, shown as a QR-code URI), confirms with a code, and from then on signs in with
+email, password and a current code. An admin can require it for the organization: members without it can
+then only enroll (their session has no permissions until they confirm). Each code works once.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+import pyotp
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.service import record as audit
+from domain.db import Database, utcnow
+from domain.errors import DomainError, ErrorCode, require
+from domain.identity.models import Organization, Session, User
+from policies import Actor
+
+ISSUER = "Advocase"
+
+
+def _bad_code() -> DomainError:
+    return DomainError(ErrorCode.UNAUTHENTICATED, "The code is not correct (or was already used).", "totpCode")
+
+
+def matching_step(secret: str, code: str | None, last_step: int | None) -> int | None:
+    """The time step a code belongs to (now, or one step either side for clock drift), if it is new."""
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    current = totp.timecode(now)
+    for offset in (0, -1, 1):
+        step = current + offset
+        if hmac.compare_digest(totp.generate_otp(step), code) and (last_step is None or step > last_step):
+            return step
+    return None
+
+
+def check_code(user: User, code: str | None) -> int:
+    """For sign-in: the step of a valid, unused code of an enrolled user, else UNAUTHENTICATED."""
+    step = matching_step(user.totp_secret or "", code, user.totp_last_step)
+    if step is None:
+        raise _bad_code()
+    return step
+
+
+@dataclass
+class Enrollment:
+    secret: str
+    uri: str
+
+
+async def begin_enrollment(db: Database, actor: Actor) -> Enrollment:
+    """A new secret for me (replacing an unconfirmed one); not in force until confirmed with a code."""
+    async with db.transaction() as s:
+        user = await s.get(User, actor.user_id, with_for_update=True)
+        if user.totp_enabled_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, "A second factor is already on; turn it off first to replace it.")
+        user.totp_secret, user.totp_last_step = pyotp.random_base32(), None
+        audit(s, actor, "totp.enroll.begin", entity_type="user", entity_id=user.id)
+        return Enrollment(secret=user.totp_secret,
+                          uri=pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER))
+
+
+async def _end_other_sessions(s: AsyncSession, actor: Actor) -> None:
+    await s.execute(update(Session).where(Session.user_id == actor.user_id, Session.revoked_at.is_(None),
+                                          Session.id != actor.session_id).values(revoked_at=utcnow()))
+
+
+async def confirm_enrollment(db: Database, actor: Actor, *, code: str) -> None:
+    """Turns the second factor on with a code from the app; my other sessions end."""
+    async with db.transaction() as s:
+        user = await s.get(User, actor.user_id, with_for_update=True)
+        if user.totp_enabled_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, "The second factor is already on.")
+        if not user.totp_secret:
+            raise DomainError(ErrorCode.VALIDATION, "Start the enrollment first.", "code")
+        step = matching_step(user.totp_secret, code, None)
+        if step is None:
+            raise DomainError(ErrorCode.VALIDATION, "The code is not correct; check the app's clock.", "code")
+        user.totp_enabled_at, user.totp_last_step = utcnow(), step
+        await _end_other_sessions(s, actor)
+        audit(s, actor, "totp.enable", entity_type="user", entity_id=user.id)
+
+
+async def disable(db: Database, actor: Actor, *, code: str) -> None:
+    """Turns my second factor off (needs a current code); refused while my organization requires it."""
+    async with db.transaction() as s:
+        user = await s.get(User, actor.user_id, with_for_update=True)
+        if user.totp_enabled_at is None:
+            raise DomainError(ErrorCode.CONFLICT, "The second factor is not on.")
+        org = await s.get(Organization, actor.organization_id)
+        if org.require_two_factor:
+            raise DomainError(ErrorCode.FORBIDDEN, "Your organization requires a second factor.")
+        if matching_step(user.totp_secret, code, user.totp_last_step) is None:
+            raise DomainError(ErrorCode.VALIDATION, "The code is not correct (or was already used).", "code")
+        user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
+        await _end_other_sessions(s, actor)
+        audit(s, actor, "totp.disable", entity_type="user", entity_id=user.id)
+
+
+async def set_required(db: Database, actor: Actor, *, required: bool) -> Organization:
+    """Admins: require (or stop requiring) a second factor of every member of the organization."""
+    require(actor, "organization", "configure")
+    async with db.transaction() as s:
+        org = await s.get(Organization, actor.organization_id, with_for_update=True)
+        changed = org.require_two_factor != required
+        org.require_two_factor = required
+        audit(s, actor, "organization.require_two_factor", entity_type="organization", entity_id=org.id,
+              detail={"required": required, "changed": changed})
+        return org
+
+
+def pending(user_enabled_at, org_requires: bool) -> bool:
+    """A member of an organization that requires a second factor who has not turned one on yet."""
+    return org_requires and user_enabled_at is None
+
+
+__all__ = ["Enrollment", "begin_enrollment", "check_code", "confirm_enrollment", "disable", "matching_step",
+           "pending", "set_required"]

@@ -1,0 +1,149 @@
+"""End-to-end harness: the built web app, served by a real `advocase serve` on a free port over a fresh SQLite
+database loaded with the demo data, driven by Playwright in Debian's headless Chromium (never Playwright's
+own browser download). The web app is (re)built with `make web` when web/dist is missing or stale."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("ADVOCASE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ADVOCATE = "advocate.eastboston@mpu.demo.advocase.org"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_dist() -> Path:
+    """`make web`: npm ci when the lockfile changed, npm run build when sources or the schema changed."""
+    assert shutil.which("make") and shutil.which("npm"), "make and npm are needed to build the web app"
+    subprocess.run(["make", "-s", "web"], cwd=REPO, check=True)
+    return REPO / "web" / "dist"
+
+
+@pytest.fixture(scope="session")
+def server(web_dist, tmp_path_factory) -> str:
+    """A real server process (migrations, demo data on first start); yields its base URL."""
+    port = _free_port()
+    db_file = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    env = {**os.environ, "ADVOCASE_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "ADVOCASE_ENV": "test",
+           "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
+    for var in ("ADVOCASE_SMTP_HOST",):
+        env.pop(var, None)
+    log = open(db_file.with_suffix(".log"), "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
+         "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {db_file.with_suffix('.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in time")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    # Module scope: Playwright's sync API runs an event loop while it is started, which pytest-asyncio's
+    # async tests cannot share; stopping it after each e2e module leaves the rest of the suite unaffected.
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser, server):
+    ctx = browser.new_context(base_url=server, locale="en-US", timezone_id="America/New_York")
+    ctx.set_default_timeout(15000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.e2e_failed = report.failed
+
+
+@pytest.fixture
+def page(context, request):
+    """A fresh browser tab (own cookies); on failure its screenshot is left in var/e2e/<test>.png."""
+    p = context.new_page()
+    yield p
+    if getattr(request.node, "e2e_failed", False):
+        out = REPO / "var" / "e2e"
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            p.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+        except Exception:
+            pass
+
+
+def sign_in(page, email: str = ADVOCATE, password: str | None = None) -> None:
+    from domain.demo import DEMO_PASSWORD
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the current page."""
+    page.add_script_tag(content=AXE.read_text())
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def graphql(page, query: str, variables: dict | None = None) -> dict:
+    """A GraphQL call with the page's session cookie and the CSRF header, as the app makes it."""
+    r = page.request.post("/graphql", data={"query": query, "variables": variables or {}},
+                          headers={"X-Advocase-CSRF": "1", "Content-Type": "application/json"})
+    assert r.ok, r.text()
+    body = r.json()
+    assert not body.get("errors"), body
+    return body["data"]

@@ -1,0 +1,190 @@
+"""Admin pages in real Chromium against a real server with the demo data: invite a user, change a permission
+in the matrix editor, add a directory contact, read (and export) the audit log; axe-core on each page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import axe_violations, graphql, sign_in
+
+ADMIN = "admin@mpu.demo.advocase.org"
+
+
+def test_admin_invites_a_user(page):
+    sign_in(page, ADMIN)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
+    page.wait_for_url(re.compile(r"/admin/users$"))
+    page.get_by_role("heading", name="Users and invitations", level=1).wait_for()
+    invite = page.get_by_role("region", name="Invite someone")
+    # plain-language errors next to the field, nothing sent
+    invite.get_by_label("Email").fill("not an address")
+    invite.get_by_role("button", name="Send the invitation").click()
+    email_box = invite.get_by_label("Email")
+    assert email_box.get_attribute("aria-invalid") == "true"
+    error_id = email_box.get_attribute("aria-describedby")
+    assert page.locator(f"[id='{error_id}']").inner_text() == "Enter an email address such as name@example.org."
+
+    invite.get_by_label("Email").fill("new.parent.leader@example.org")
+    invite.get_by_label("Name", exact=True).fill("Rosa Parent Leader")
+    invite.get_by_role("checkbox", name="Advocate").uncheck()
+    invite.get_by_role("checkbox", name="Viewer").check()
+    invite.get_by_role("checkbox", name="East Boston").check()
+    invite.get_by_label("Language of the invitation").select_option("es")
+    invite.get_by_role("button", name="Send the invitation").click()
+    invite.get_by_text("Invitation sent to new.parent.leader@example.org.").wait_for()
+    row = page.get_by_role("row").filter(has_text="new.parent.leader@example.org")
+    row.wait_for()
+    assert "Invited" in row.inner_text() and "Viewer" in row.inner_text() and "East Boston" in row.inner_text()
+
+    # the server's own refusal lands beside the roles: inviting the same person twice
+    invite.get_by_label("Email").fill("new.parent.leader@example.org")
+    invite.get_by_role("checkbox", name="Viewer").check()
+    invite.get_by_role("button", name="Send the invitation").click()
+    invite.get_by_text(re.compile("already a member of this organization")).wait_for()
+    assert invite.get_by_label("Email").get_attribute("aria-invalid") == "true"
+
+    # manage the invited member: resend the invitation, change their roles
+    row.get_by_role("button", name=re.compile("Manage")).click()
+    manage = page.get_by_role("region", name=re.compile("Manage Rosa Parent Leader"))
+    manage.get_by_role("button", name="Send the invitation again").click()
+    manage.get_by_text(re.compile("A new invitation was sent")).wait_for()
+    manage.get_by_role("checkbox", name="Advocate").check()
+    manage.get_by_role("button", name="Save roles").click()
+    manage.get_by_text("Roles saved.").wait_for()
+    page.get_by_role("row").filter(has_text="new.parent.leader@example.org").filter(has_text="Advocate").wait_for()
+    assert axe_violations(page) == []
+
+
+def test_admin_changes_a_permission_in_the_matrix(page):
+    sign_in(page, ADMIN)
+    page.goto("/admin/roles")
+    page.get_by_role("heading", name="Roles and permissions", level=1).wait_for()
+    cell = page.get_by_role("checkbox", name="Viewer: stats:read", exact=True)
+    before = cell.is_checked()
+    # the admin column cannot lose a grant
+    assert page.get_by_role("checkbox", name="Admin: audit:read", exact=True).is_disabled()
+    cell.click()
+    expected = "Viewer no longer has stats:read." if before else "Viewer now has stats:read."
+    page.get_by_role("status").filter(has_text=expected).wait_for()
+    assert cell.is_checked() is (not before)
+    # the server has it (a fresh read), and the page shows it after a reload
+    roles = graphql(page, "{ roles { name grants { key } } }")["roles"]
+    viewer = next(r for r in roles if r["name"] == "viewer")
+    assert ("stats:read" in [g["key"] for g in viewer["grants"]]) is (not before)
+    page.reload()
+    assert page.get_by_role("checkbox", name="Viewer: stats:read", exact=True).is_checked() is (not before)
+    assert axe_violations(page) == []
+    # put it back with the keyboard
+    box = page.get_by_role("checkbox", name="Viewer: stats:read", exact=True)
+    box.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("status").filter(has_text="Viewer now has stats:read." if before else "Viewer no longer has stats:read.").wait_for()
+    assert box.is_checked() is before
+
+    # a custom role: created from advocate, shown as a new column
+    page.get_by_label("Role name").fill("Parent leader")
+    page.get_by_label("Start from").select_option("advocate")
+    page.get_by_role("button", name="Create role").click()
+    page.get_by_text("The role Parent leader was created.").wait_for()
+    assert page.get_by_role("checkbox", name="parent_leader: case:read", exact=True).is_checked()
+
+
+def test_admin_adds_a_directory_contact(page):
+    sign_in(page, ADMIN)
+    page.goto("/admin/directory")
+    page.get_by_role("heading", name="Directory", level=1).wait_for()
+    page.get_by_role("button", name="Boston Public Schools").click()
+    panel = page.get_by_role("region", name=re.compile("^Boston Public Schools"))
+    panel.get_by_role("heading", name="Contacts", level=3).wait_for()
+    form = panel.get_by_role("form", name="Add a contact")
+    form.get_by_role("button", name="Add contact").click()
+    assert form.get_by_text("Choose the level this contact answers at.").is_visible()
+    form.get_by_label("Name").fill("Jordan Alvarez")
+    form.get_by_label("Job title").fill("Director of English Learner Services")
+    form.get_by_label("Office").fill("Office of English Learners")
+    form.get_by_label("Email").fill("jalvarez@bps.example")
+    form.get_by_label("Phone").fill("617-555-0199")
+    form.get_by_label("Escalation level").select_option(label="2 · District office")
+    form.get_by_role("checkbox", name="Language access").check()
+    form.get_by_role("button", name="Add contact").click()
+    panel.get_by_text("Jordan Alvarez was added to the directory.").wait_for()
+    row = panel.get_by_role("row").filter(has_text="Jordan Alvarez")
+    row.wait_for()
+    assert "jalvarez@bps.example" in row.inner_text() and "Language access" in row.inner_text()
+    # the same email again is refused by the server, beside the email field
+    form.get_by_label("Name").fill("Someone Else")
+    form.get_by_label("Email").fill("jalvarez@bps.example")
+    form.get_by_label("Escalation level").select_option(label="2 · District office")
+    form.get_by_role("button", name="Add contact").click()
+    form.locator(".field.invalid, .form-errors").first.wait_for()
+    assert form.get_by_label("Email").get_attribute("aria-invalid") == "true"
+    assert panel.get_by_role("row").filter(has_text="Someone Else").count() == 0
+    assert axe_violations(page) == []
+
+    # CSV import with its report: an invalid row means nothing is imported
+    page.get_by_text("Import from a spreadsheet (CSV)").click()
+    page.get_by_label("CSV text").fill("district,contact_name,ladder_level,state\nLynn Public Schools,,,MA\nLynn Public Schools,Dana Reyes,9,\n")
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("Nothing was imported. Fix the rows below").wait_for()
+    # the server's message sits beside the CSV box
+    csv_box = page.get_by_label("CSV text")
+    assert csv_box.get_attribute("aria-invalid") == "true"
+    assert "nothing was imported" in page.locator(f"[id='{csv_box.get_attribute('aria-describedby').split()[-1]}']").inner_text()
+    assert page.get_by_text(re.compile(r"^Line 3: ")).is_visible()
+    page.get_by_label("Import the valid rows and skip the rows with problems").check()
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("Imported 1 rows.").wait_for()
+    page.get_by_role("button", name="Lynn Public Schools").wait_for()
+
+
+def test_admin_reads_and_exports_the_audit_log(page):
+    sign_in(page, ADMIN)
+    graphql(page, """mutation { inviteUser(input: {email: "audit.probe@example.org", roles: ["viewer"]}) {
+        errors { code } } }""")
+    page.goto("/admin/audit")
+    page.get_by_role("heading", name="Audit log", level=1).wait_for()
+    page.get_by_label("Action").fill("user.invite")
+    page.get_by_role("button", name="Show").click()
+    # only user.invite rows are left once the filter applies
+    expect(page.locator("tbody td:nth-child(2)").filter(has_not_text="user.invite")).to_have_count(0)
+    row = page.get_by_role("row").filter(has_text="audit.probe@example.org")
+    row.wait_for()
+    assert "user.invite" in row.inner_text()
+    assert page.locator("tbody tr").count() >= 1
+    assert axe_violations(page) == []
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Export as CSV").click()
+    text = Path(dl.value.path()).read_text()
+    assert text.splitlines()[0].startswith("at,action,actor_id,actor_email")
+    assert "audit.probe@example.org" in text
+    page.get_by_role("status").filter(has_text=re.compile(r"Exported \d+ events")).wait_for()
+
+
+def test_admin_settings_page(page):
+    sign_in(page, ADMIN)
+    page.goto("/admin/settings")
+    page.get_by_role("heading", name="Settings", level=1).wait_for()
+    threshold = page.get_by_label("Smallest group shown in statistics")
+    threshold.fill("3")
+    page.get_by_role("region", name="Organization").get_by_role("button", name="Save").click()
+    # the server refuses below 5 and says why, beside the field
+    page.get_by_role("region", name="Organization").locator(".field.invalid").wait_for()
+    assert threshold.get_attribute("aria-invalid") == "true"
+    threshold.fill("10")
+    page.get_by_role("region", name="Organization").get_by_role("button", name="Save").click()
+    page.get_by_text("Settings saved.").wait_for()
+    assert axe_violations(page) == []
+
+
+def test_admin_pages_in_spanish(page):
+    sign_in(page, ADMIN)
+    page.goto("/admin/roles")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("heading", name="Roles y permisos", level=1).wait_for()
+    assert page.get_by_role("navigation", name="Secciones de administración").get_by_role("link", name="Registro de auditoría").is_visible()
+    page.goto("/admin/directory")
+    page.get_by_role("heading", name="Directorio", level=1).wait_for()
+    assert axe_violations(page) == []

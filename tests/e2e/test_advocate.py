@@ -1,0 +1,264 @@
+"""An advocate's day in the browser: sign in, dashboard, caseload, intake, the case page, sign out."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ADVOCATE, graphql, sign_in
+
+
+def test_sign_in_dashboard_and_sign_out(page):
+    page.goto("/dashboard")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fdashboard"))
+    page.get_by_label("Email").fill(ADVOCATE)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("The email or password is not right")
+    expect(page).to_have_url(re.compile(r"/sign-in"))
+
+    sign_in(page)
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My day")
+    expect(page.get_by_text("Massachusetts Parents United")).to_be_visible()
+    open_cases = page.get_by_role("heading", name=re.compile(r"^My open cases \(\d+\)$"))
+    expect(open_cases).to_be_visible()
+    assert int(re.search(r"\((\d+)\)", open_cases.inner_text()).group(1)) > 0
+    expect(page.get_by_role("heading", name=re.compile(r"^Overdue escalations \(\d+\)$"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Deadlines this week \(\d+\)$"))).to_be_visible()
+
+    # a case of the dashboard opens its page; a reload of a deep link is served the app (SPA fallback)
+    first = page.locator("#dash-open ~ ul a").first
+    title = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in"))
+    page.goto("/cases")
+    expect(page).to_have_url(re.compile(r"/sign-in"))
+    assert graphql(page, "{ me { user { email } } }")["me"] is None  # the server session ended too
+
+
+def test_caseload_filters_search_and_paging(page):
+    sign_in(page)
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
+    count = page.get_by_text(re.compile(r"^\d[\d,]* cases$"))
+    expect(count).to_be_visible()
+    total = int(count.inner_text().split()[0].replace(",", ""))
+    assert total > 25
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(25)
+
+    first_link = rows.first.locator("a")
+    first_page = first_link.get_attribute("href")
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).not_to_have_attribute("href", first_page)
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.get_by_text("Page 1")).to_be_visible()
+    expect(first_link).to_have_attribute("href", first_page)
+
+    page.get_by_label("Status").select_option(label="Closed")
+    expect(page).to_have_url(re.compile(r"status=CLOSED"))
+    expect(page.locator("tbody tr .badge").first).to_have_text("Closed")
+    statuses = page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    assert statuses and set(statuses) == {"Closed"}
+    closed = int(page.get_by_text(re.compile(r"^\d[\d,]* cases?$")).inner_text().split()[0].replace(",", ""))
+    assert 0 < closed < total
+
+    page.get_by_label("Status").select_option(label="Any")
+    word = "interpreter"
+    page.get_by_label("Search").fill(word)
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(rf"q={word}"))
+    expect(page.locator("tbody tr").first).to_be_visible()
+    searched = int(page.get_by_text(re.compile(r"^\d[\d,]* cases?$")).inner_text().split()[0].replace(",", ""))
+    assert 0 < searched < total
+
+    page.get_by_label("Search").fill("zzqx no such words")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No case matches these filters.")).to_be_visible()
+    expect(page.get_by_text("0 cases")).to_be_visible()
+
+
+def _intake(page, *, family: str, title: str, category="Special education", subcategory="Evaluation request or delay"):
+    page.get_by_role("link", name="New intake", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New intake")
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Parent or guardian").fill("Lucía Ortega")
+    page.get_by_label("Preferred language").select_option("es")
+    page.get_by_label("First name").fill("Mateo")
+    page.get_by_label("Last name").fill("Ortega")
+    page.get_by_label("Grade").select_option("4")
+    school = page.get_by_label(re.compile(r"^School$"))
+    school.select_option(school.locator("option", has_text="Donald McKay K-8 School").first.get_attribute("value"))
+    page.get_by_label("Special education").select_option(label="Evaluation requested")
+    page.get_by_label(re.compile(r"^Issue")).select_option(label=category)
+    page.get_by_label("Specific issue").select_option(label=subcategory)
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Create family and case").click()
+    expect(page).to_have_url(re.compile(r"/cases/[^/?]+\?created=1"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+
+
+def test_intake_creates_family_student_and_case(page):
+    sign_in(page)
+    page.get_by_role("link", name="New intake", exact=True).click()
+    page.get_by_role("button", name="Create family and case").click()
+    # every missing required field says so right beside it; nothing was created
+    expect(page.get_by_role("alert")).to_contain_text("Some required fields are empty")
+    for label in ("Family name", "First name", "Last name", "Title"):
+        field = page.get_by_label(label, exact=False).first
+        expect(field).to_have_attribute("aria-invalid", "true")
+        described = field.get_attribute("aria-describedby")
+        expect(page.locator(f"#{described.split()[-1].replace(':', chr(92) + ':')}")).to_have_text("This is required.")
+
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Ortega family {tag}", title=f"Evaluation requested in September, no plan {tag}")
+    expect(page.get_by_text("The family, the student and the case are saved.")).to_be_visible()
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text(f"Ortega family {tag}")
+    expect(facts).to_contain_text("Mateo Ortega")
+    expect(facts).to_contain_text("Donald McKay K-8 School")
+    expect(facts).to_contain_text("Rosa Mejía")  # assigned to me by default
+    # and it is in my caseload
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    page.get_by_label("Search").fill(tag)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_contain_text("Intake")
+
+
+def test_case_page_note_status_consent_and_escalation(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Diallo family {tag}", title=f"Suspended without notice {tag}",
+            category="Discipline", subcategory="Out-of-school suspension")
+
+    # a note on the timeline
+    page.get_by_label("Kind").select_option(label="Call")
+    page.get_by_label(re.compile(r"^Note \(required\)")).fill(f"Called the assistant principal {tag}.")
+    page.get_by_role("button", name="Add to the timeline").click()
+    timeline = page.locator("ol.timeline")
+    expect(timeline.locator("li").first).to_contain_text(f"Called the assistant principal {tag}.")
+    expect(timeline.locator("li").first).to_contain_text("Call")
+
+    # a status change: resolving needs an outcome (said next to the field); Intake -> Open
+    page.get_by_label("New status").select_option(label="Open")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_text("The case is now Open.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1).locator(".badge")).to_have_text("Open")
+    expect(timeline).to_contain_text("Intake → Open")
+
+    # escalating needs the family's consent: the form says so
+    page.get_by_role("button", name="Escalate this case").click()
+    expect(page.get_by_text("The family has no active consent to share with the district")).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+
+    page.get_by_label(re.compile(r"^Consent")).select_option(label="Share with the district")
+    page.get_by_label("How the family gave it").select_option(label="Written")
+    page.get_by_role("button", name="Record consent").click()
+    # the server's plain-language error, next to the field at fault
+    purpose = page.get_by_label(re.compile(r"^Purpose"))
+    expect(purpose).to_have_attribute("aria-invalid", "true")
+    expect(purpose.locator("xpath=following-sibling::p[@class='error']")).to_contain_text("recipient, purpose and records")
+    purpose.fill("Resolve the suspension")
+    page.get_by_label(re.compile(r"^Records that may be shared")).fill("Discipline records for this school year")
+    page.get_by_role("button", name="Record consent").click()
+    expect(page.get_by_text("The consent is recorded.")).to_be_visible()
+    consents = page.locator("#case-consents ~ ul")
+    expect(consents).to_contain_text("Share with the district")
+    expect(consents).to_contain_text("Active")
+
+    # the escalation flow: level, contact, request, the letter, send
+    page.get_by_role("button", name="Escalate this case").click()
+    page.get_by_label("Ladder level").select_option(index=0)
+    page.get_by_role("button", name="Review the letter").click()
+    expect(page.get_by_text("Choose who to write to.")).to_be_visible()
+    expect(page.get_by_text("Describe what happened.")).to_be_visible()
+    contact = page.get_by_role("radio").first
+    contact_name = contact.locator("xpath=..").locator("strong").inner_text()
+    contact.check()
+    page.get_by_label(re.compile(r"^What happened")).fill(f"Mateo was suspended for 3 days with no written notice {tag}.")
+    page.get_by_label("What we are asking for").fill("Written notice, and the days removed from his record.")
+    page.get_by_role("button", name="Review the letter").click()
+    letter = page.locator("pre.letter")
+    expect(letter).to_contain_text(f"Dear {contact_name},")
+    expect(letter).to_contain_text(f"no written notice {tag}")
+    expect(letter).to_contain_text("Written notice, and the days removed from his record.")
+    expect(letter).to_contain_text("Massachusetts Parents United")
+    page.get_by_role("button", name="Send the escalation").click()
+    expect(page.get_by_text(re.compile(r"The escalation is sent\. The answer is due"))).to_be_visible()
+    escalations = page.locator("#case-escalations ~ ul").first
+    expect(escalations).to_contain_text(contact_name)
+    expect(escalations).to_contain_text("Sent")
+    expect(escalations).to_contain_text("Letter:")  # the letter in the outbox, with its delivery status
+
+    # the district answers
+    page.get_by_role("button", name="Record the response").click()
+    page.get_by_role("button", name="Save the response").click()
+    expect(page.get_by_text("Write what the district said.")).to_be_visible()
+    page.get_by_label("What the district said").fill(f"The principal will send the notice and meet the family {tag}.")
+    page.get_by_role("button", name="Save the response").click()
+    expect(escalations).to_contain_text("Answered")
+    expect(escalations).to_contain_text(f"meet the family {tag}")
+
+
+def test_update_conflict_shows_the_latest_version(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Nguyen family {tag}", title=f"No interpreter at the IEP meeting {tag}",
+            category="Language access", subcategory="No interpreter")
+    case_id = page.url.split("/cases/")[1].split("?")[0]
+
+    page.get_by_role("button", name="Edit details").click()
+    page.get_by_label("Title").fill(f"My edit {tag}")
+
+    # meanwhile, someone else saves the case
+    version = graphql(page, "query($id: ID!) { case(id: $id) { version } }", {"id": case_id})["case"]["version"]
+    result = graphql(page, """mutation($id: ID!, $v: Int!, $t: String!) {
+        updateCase(input: {id: $id, version: $v, title: $t, priority: URGENT}) { case { version } errors { code } } }""",
+                     {"id": case_id, "v": version, "t": f"Their edit {tag}"})
+    assert result["updateCase"]["errors"] == []
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    warning = page.get_by_role("alert").filter(has_text="Someone else changed this case")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(f"Their edit {tag}")
+    expect(warning).to_contain_text("Urgent")
+    expect(page.get_by_label("Title")).to_have_value(f"My edit {tag}")  # my edit is kept
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Their edit {tag}")  # the page shows the latest
+
+    page.get_by_role("button", name="Save my changes over the latest version").click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"My edit {tag}")
+
+
+def test_intake_on_a_phone(browser, server):
+    ctx = browser.new_context(base_url=server, viewport={"width": 375, "height": 740}, is_mobile=True,
+                              has_touch=True, locale="en-US")
+    try:
+        page = ctx.new_page()
+        sign_in(page)
+        page.get_by_role("link", name="New intake", exact=True).click()
+        expect(page.get_by_label("Family name")).to_be_visible()
+        # nothing is wider than the screen: no sideways scrolling on a phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.get_by_label("Family name").tap()
+        expect(page.get_by_label("Family name")).to_be_focused()
+        page.get_by_role("link", name="Caseload", exact=True).click()
+        expect(page.locator("tbody tr").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.get_by_label("Status").select_option(label="Escalated")
+        page.locator("tbody tr a").first.click()
+        page.get_by_role("button", name="Escalate this case").click()
+        page.get_by_role("radio").first.check()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        ctx.close()

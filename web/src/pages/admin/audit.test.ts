@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { auditFilter, detailText, nextDay, startOfDay } from "./audit";
+
+describe("startOfDay", () => {
+  it("uses the zone's offset on that day (daylight saving included)", () => {
+    expect(startOfDay("2026-01-15", "America/New_York")).toBe("2026-01-15T00:00:00-05:00");
+    expect(startOfDay("2026-07-15", "America/New_York")).toBe("2026-07-15T00:00:00-04:00");
+    expect(startOfDay("2026-07-15", "UTC")).toBe("2026-07-15T00:00:00+00:00");
+    expect(startOfDay("2026-07-15", "Asia/Kolkata")).toBe("2026-07-15T00:00:00+05:30");
+  });
+});
+
+describe("nextDay", () => {
+  it("crosses months and years", () => {
+    expect(nextDay("2026-02-28")).toBe("2026-03-01");
+    expect(nextDay("2026-12-31")).toBe("2027-01-01");
+  });
+});
+
+describe("auditFilter", () => {
+  it("is null for an empty form", () => {
+    expect(auditFilter({ action: " ", entityType: "", since: "", until: "" }, "UTC")).toBeNull();
+  });
+  it("splits actions and makes 'until' include the whole day", () => {
+    expect(auditFilter({ action: "user.*, role.grant", entityType: " user ", since: "2026-11-01", until: "2026-11-23" }, "UTC")).toEqual({
+      action: ["user.*", "role.grant"],
+      entityType: "user",
+      since: "2026-11-01T00:00:00+00:00",
+      until: "2026-11-24T00:00:00+00:00",
+    });
+  });
+});
+
+describe("detailText", () => {
+  it("reads an object as key: value pairs", () => {
+    expect(detailText({ roles: ["admin", "advocate"], email: "a@b.org", n: 2, x: null })).toBe("roles: admin, advocate · email: a@b.org · n: 2 · x: —");
+  });
+  it("copes with empty and odd values", () => {
+    expect(detailText(null)).toBe("");
+    expect(detailText({})).toBe("");
+    expect(detailText([1, 2])).toBe("[1,2]");
+  });
+});

@@ -1,0 +1,154 @@
+// What the admin pages share: the section navigation and one way to run a mutation with its errors placed
+// next to the fields at fault, a busy flag while it runs and a status message when it is done.
+import { useState } from "react";
+import { NavLink } from "react-router-dom";
+import { useI18n } from "../../i18n/I18n";
+import { describeError, type MappedErrors, type UserError } from "../../lib/errors";
+import { placeErrors } from "./errors";
+export { describeAdminError } from "./errors";
+import type { RequestError } from "../../lib/graphql";
+import { useSession } from "../../lib/session";
+import "./admin.css";
+
+export const ADMIN_SECTIONS: { path: string; label: string; permission: string[] }[] = [
+  { path: "/admin/users", label: "admin.nav.users", permission: ["user:manage"] },
+  { path: "/admin/roles", label: "admin.nav.roles", permission: ["role:manage"] },
+  { path: "/admin/directory", label: "admin.nav.directory", permission: ["directory:manage"] },
+  { path: "/admin/settings", label: "admin.nav.settings", permission: ["organization:configure"] },
+  { path: "/admin/audit", label: "admin.nav.audit", permission: ["audit:read"] },
+];
+
+/** The admin sections I may open, as a secondary navigation. */
+export function AdminNav() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const sections = ADMIN_SECTIONS.filter((s) => s.permission.some((p) => me?.permissions.includes(p)));
+  return (
+    <nav className="subnav" aria-label={t("admin.nav.label")}>
+      <ul>
+        {sections.map((s) => (
+          <li key={s.path}>
+            <NavLink to={s.path}>{t(s.label)}</NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+const NONE: MappedErrors = { fields: {}, general: [] };
+
+export interface Action {
+  busy: boolean;
+  errors: MappedErrors;
+  message: string | null;
+  setMessage(m: string | null): void;
+  /** Client-side checks: show these field errors and do not run. */
+  fail(fields: Record<string, string>): void;
+  /** Runs `fn` (a mutation returning its `errors`); on success shows `success` and resolves true. */
+  run(fn: () => Promise<readonly UserError[]>, success?: string): Promise<boolean>;
+  reset(): void;
+}
+
+/** One form's mutation state. `known`: the input fields the form shows (errors on others go to the top). */
+export function useAction(known: readonly string[]): Action {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<MappedErrors>(NONE);
+  const [message, setMessage] = useState<string | null>(null);
+  return {
+    busy,
+    errors,
+    message,
+    setMessage,
+    fail: (fields) => {
+      setMessage(null);
+      setErrors({ fields, general: [] });
+    },
+    reset: () => {
+      setErrors(NONE);
+      setMessage(null);
+    },
+    run: async (fn, success) => {
+      setBusy(true);
+      setMessage(null);
+      try {
+        const errs = await fn();
+        if (errs.length) {
+          setErrors(placeErrors(errs, known, t, lang));
+          return false;
+        }
+        setErrors(NONE);
+        if (success) setMessage(success);
+        return true;
+      } catch (err) {
+        setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
+
+/** A success message, announced politely. Always rendered so screen readers catch the change. */
+export function Notice({ message }: { message: string | null }) {
+  return <div role="status">{message && <p className="notice">{message}</p>}</div>;
+}
+
+/** Toggle a value in a list. */
+export const toggle = (list: readonly string[], value: string, on: boolean): string[] =>
+  on ? [...new Set([...list, value])] : list.filter((x) => x !== value);
+
+/** A group of checkboxes with a legend and an error below it. */
+export function CheckGroup({ legend, options, value, onChange, error, hint }: {
+  legend: string;
+  options: { value: string; label: string; disabled?: boolean }[];
+  value: readonly string[];
+  onChange(v: string[]): void;
+  error?: string;
+  hint?: string;
+}) {
+  const id = `cg-${legend.replace(/\W+/g, "-").toLowerCase()}`;
+  const described = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(" ") || undefined;
+  return (
+    <fieldset aria-describedby={described} className={error ? "invalid" : undefined}>
+      <legend>{legend}</legend>
+      {hint && (
+        <p className="hint muted" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <div className="checkgrid">
+        {options.map((o) => (
+          <label className="checkbox" key={o.value}>
+            <input
+              type="checkbox"
+              disabled={o.disabled}
+              checked={value.includes(o.value)}
+              onChange={(e) => onChange(toggle(value, o.value, e.target.checked))}
+            />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p className="error" id={`${id}-err`}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** Offers text as a file download (exports made by a mutation). */
+export function download(filename: string, text: string, type = "text/csv;charset=utf-8") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

@@ -1,0 +1,295 @@
+// Create or edit a campaign: name, goal, target, status, leads and the criteria that pick its cases.
+import { useEffect, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { graphql } from "../../gql";
+import type { CampaignStatus, CaseCategory } from "../../gql/graphql";
+import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { useI18n } from "../../i18n/I18n";
+import { describeError, mapErrors, type MappedErrors } from "../../lib/errors";
+import { RequestError, request } from "../../lib/graphql";
+import { useQuery } from "../../lib/useQuery";
+import { useSession } from "../../lib/session";
+import { CAMPAIGN_STATUSES } from "./CampaignList";
+import { splitList } from "./evidence";
+import "./campaigns.css";
+
+const EditorDataDocument = graphql(`
+  query CampaignEditorData($id: ID!, $editing: Boolean!) {
+    caseTaxonomy { code label }
+    districts(first: 100) { edges { node { id name } } }
+    schools(first: 100) { edges { node { id name district { id } } } }
+    campaign(id: $id) @include(if: $editing) {
+      id name goal target status version
+      targetDistrict { id }
+      leads { id displayName }
+      criteria { categories openedFrom openedTo tags districts { id } schools { id } }
+    }
+  }
+`);
+
+const MembersDocument = graphql(`
+  query CampaignLeadCandidates {
+    users(filter: { status: [ACTIVE] }, first: 100) { edges { node { user { id displayName } } } }
+  }
+`);
+
+const CreateCampaignDocument = graphql(`
+  mutation CreateCampaign($input: CreateCampaignInput!) {
+    createCampaign(input: $input) { campaign { id } errors { code message field } }
+  }
+`);
+
+const UpdateCampaignDocument = graphql(`
+  mutation UpdateCampaign($input: UpdateCampaignInput!) {
+    updateCampaign(input: $input) { campaign { id version } errors { code message field } }
+  }
+`);
+
+const FIELDS = [
+  "name", "goal", "target", "targetDistrictId", "status", "leadIds",
+  "criteria.categories", "criteria.districtIds", "criteria.schoolIds", "criteria.openedFrom", "criteria.openedTo", "criteria.tags",
+];
+
+interface Form {
+  name: string;
+  goal: string;
+  target: string;
+  targetDistrictId: string;
+  status: CampaignStatus;
+  leadIds: string[];
+  categories: string[];
+  districtIds: string[];
+  schoolIds: string[];
+  openedFrom: string;
+  openedTo: string;
+  tags: string;
+}
+
+const EMPTY: Form = {
+  name: "", goal: "", target: "", targetDistrictId: "", status: "PLANNING", leadIds: [],
+  categories: [], districtIds: [], schoolIds: [], openedFrom: "", openedTo: "", tags: "",
+};
+
+const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((x) => x !== value));
+
+function Checks({ legend, options, value, onChange, error, hint }: {
+  legend: string;
+  options: { value: string; label: string }[];
+  value: string[];
+  onChange(v: string[]): void;
+  error?: string;
+  hint?: string;
+}) {
+  const id = `${legend.replace(/\W+/g, "-").toLowerCase()}-err`;
+  return (
+    <fieldset aria-describedby={error ? id : undefined} className={error ? "invalid" : undefined}>
+      <legend>{legend}</legend>
+      {hint && <p className="hint muted">{hint}</p>}
+      <div className="checkgrid">
+        {options.map((o) => (
+          <label className="checkbox" key={o.value}>
+            <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => onChange(toggle(value, o.value, e.target.checked))} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p className="error" id={id}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+export default function CampaignEditor() {
+  const { id } = useParams();
+  const editing = !!id;
+  const { t, te, lang } = useI18n();
+  const { me, can } = useSession();
+  const navigate = useNavigate();
+  usePageTitle(t(editing ? "campaigns.editTitle" : "campaigns.newTitle"));
+  const { data, error, loading } = useQuery(EditorDataDocument, { id: id ?? "", editing });
+  const members = useQuery(MembersDocument, undefined, { skip: !can("user:manage") });
+  const [form, setForm] = useState<Form | null>(editing ? null : { ...EMPTY, leadIds: me ? [me.user.id] : [] });
+  const [errors, setErrors] = useState<MappedErrors>({ fields: {}, general: [] });
+  const [busy, setBusy] = useState(false);
+  const [version, setVersion] = useState<number | null>(null);
+
+  const campaign = data?.campaign;
+  useEffect(() => {
+    if (!campaign) return;
+    setVersion(campaign.version);
+    setForm({
+      name: campaign.name,
+      goal: campaign.goal,
+      target: campaign.target ?? "",
+      targetDistrictId: campaign.targetDistrict?.id ?? "",
+      status: campaign.status,
+      leadIds: campaign.leads.map((l) => l.id),
+      categories: campaign.criteria.categories,
+      districtIds: campaign.criteria.districts.map((d) => d.id),
+      schoolIds: campaign.criteria.schools.map((s) => s.id),
+      openedFrom: campaign.criteria.openedFrom ?? "",
+      openedTo: campaign.criteria.openedTo ?? "",
+      tags: campaign.criteria.tags.join(", "),
+    });
+  }, [campaign]);
+
+  if (error) return <LoadError error={error} />;
+  if (loading && !data) return <Loading />;
+  if (editing && data && !campaign) return <h1>{t("campaigns.notFound")}</h1>;
+  if (!form || !data) return <Loading />;
+
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
+  const districts = data.districts.edges.map((e) => e.node);
+  const schools = data.schools.edges
+    .map((e) => e.node)
+    .filter((s) => form.districtIds.length === 0 || form.districtIds.includes(s.district?.id ?? "") || form.schoolIds.includes(s.id));
+  const candidates = new Map<string, string>();
+  for (const l of campaign?.leads ?? []) candidates.set(l.id, l.displayName);
+  if (me) candidates.set(me.user.id, me.user.displayName);
+  for (const e of members.data?.users.edges ?? []) candidates.set(e.node.user.id, e.node.user.displayName);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!form) return;
+    const fields: Record<string, string> = {};
+    if (!form.name.trim()) fields.name = t("campaigns.nameRequired");
+    if (form.openedFrom && form.openedTo && form.openedFrom > form.openedTo) fields["criteria.openedTo"] = t("campaigns.rangeBackwards");
+    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
+    const criteria = {
+      categories: form.categories as CaseCategory[],
+      districtIds: form.districtIds,
+      schoolIds: form.schoolIds,
+      openedFrom: form.openedFrom || null,
+      openedTo: form.openedTo || null,
+      tags: splitList(form.tags),
+    };
+    const common = {
+      name: form.name.trim(),
+      goal: form.goal.trim(),
+      target: form.target.trim() || null,
+      targetDistrictId: form.targetDistrictId || null,
+      status: form.status,
+      leadIds: form.leadIds,
+      criteria,
+    };
+    setBusy(true);
+    try {
+      let newId: string | null | undefined;
+      let errs;
+      if (editing) {
+        const r = await request(UpdateCampaignDocument, { input: { id: id!, version: version ?? 0, ...common } });
+        errs = r.updateCampaign.errors;
+        newId = r.updateCampaign.campaign?.id;
+      } else {
+        const r = await request(CreateCampaignDocument, { input: common });
+        errs = r.createCampaign.errors;
+        newId = r.createCampaign.campaign?.id;
+      }
+      if (errs.length) {
+        if (errs.some((x) => x.code === "CONFLICT")) return setErrors({ fields: {}, general: [t("campaigns.conflict")] });
+        return setErrors(mapErrors(errs, FIELDS, t, lang));
+      }
+      navigate(`/campaigns/${encodeURIComponent(newId!)}?saved=1`);
+    } catch (err) {
+      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <p>
+        <Link to={editing ? `/campaigns/${encodeURIComponent(id!)}` : "/campaigns"}>← {t(editing ? "campaigns.backToCampaign" : "campaigns.backToList")}</Link>
+      </p>
+      <h1>{t(editing ? "campaigns.editTitle" : "campaigns.newTitle")}</h1>
+      <form onSubmit={submit} noValidate>
+        <FormErrors messages={errors.general} />
+        <Field label={t("campaigns.name")} error={errors.fields.name} required>
+          {(p) => <input {...p} value={form.name} onChange={(e) => set("name", e.target.value)} />}
+        </Field>
+        <Field label={t("campaigns.goal")} hint={t("campaigns.goalHint")} error={errors.fields.goal}>
+          {(p) => <textarea {...p} value={form.goal} onChange={(e) => set("goal", e.target.value)} />}
+        </Field>
+        <div className="grid2">
+          <Field label={t("campaigns.target")} hint={t("campaigns.targetHint")} error={errors.fields.target}>
+            {(p) => <input {...p} value={form.target} onChange={(e) => set("target", e.target.value)} />}
+          </Field>
+          <Field label={t("campaigns.targetDistrict")} error={errors.fields.targetDistrictId}>
+            {(p) => (
+              <select {...p} value={form.targetDistrictId} onChange={(e) => set("targetDistrictId", e.target.value)}>
+                <option value="">{t("common.notSet")}</option>
+                {districts.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t("campaigns.statusLabel")} error={errors.fields.status} required>
+            {(p) => (
+              <select {...p} value={form.status} onChange={(e) => set("status", e.target.value as CampaignStatus)}>
+                {CAMPAIGN_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`campaigns.status.${s}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Checks
+          legend={t("campaigns.leads")}
+          options={[...candidates].map(([value, label]) => ({ value, label }))}
+          value={form.leadIds}
+          onChange={(v) => set("leadIds", v)}
+          error={errors.fields.leadIds}
+        />
+        <h2>{t("campaigns.criteria")}</h2>
+        <p className="muted">{t("campaigns.criteriaHint")}</p>
+        <Checks
+          legend={t("campaigns.categories")}
+          options={data.caseTaxonomy.map((c) => ({ value: c.code, label: te("CaseCategory", c.code, c.label) }))}
+          value={form.categories}
+          onChange={(v) => set("categories", v)}
+          error={errors.fields["criteria.categories"]}
+        />
+        <Checks
+          legend={t("campaigns.districts")}
+          options={districts.map((d) => ({ value: d.id, label: d.name }))}
+          value={form.districtIds}
+          onChange={(v) => set("districtIds", v)}
+          error={errors.fields["criteria.districtIds"]}
+        />
+        <Checks
+          legend={t("campaigns.schools")}
+          hint={form.districtIds.length ? t("campaigns.schoolsHint") : undefined}
+          options={schools.map((s) => ({ value: s.id, label: s.name }))}
+          value={form.schoolIds}
+          onChange={(v) => set("schoolIds", v)}
+          error={errors.fields["criteria.schoolIds"]}
+        />
+        <div className="grid2">
+          <Field label={t("campaigns.openedFrom")} error={errors.fields["criteria.openedFrom"]}>
+            {(p) => <input {...p} type="date" value={form.openedFrom} onChange={(e) => set("openedFrom", e.target.value)} />}
+          </Field>
+          <Field label={t("campaigns.openedTo")} error={errors.fields["criteria.openedTo"]}>
+            {(p) => <input {...p} type="date" value={form.openedTo} onChange={(e) => set("openedTo", e.target.value)} />}
+          </Field>
+        </div>
+        <Field label={t("campaigns.tags")} hint={t("campaigns.tagsHint")} error={errors.fields["criteria.tags"]}>
+          {(p) => <input {...p} value={form.tags} onChange={(e) => set("tags", e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? t("campaigns.saving") : t(editing ? "common.save" : "campaigns.create")}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,358 @@
+// Intake: a family, a student and a case in one form (three calls, in order; a retry reuses what was created).
+import { useState, type FormEvent } from "react";
+import { useNavigate } from "react-router-dom";
+import { graphql } from "../../gql";
+import type { CaseCategory, CasePriority, CaseSubcategory, EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
+import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { useI18n } from "../../i18n/I18n";
+import { describeError, mapErrors } from "../../lib/errors";
+import { RequestError, request } from "../../lib/graphql";
+import { useSession } from "../../lib/session";
+import { useQuery } from "../../lib/useQuery";
+
+const IntakeDataDocument = graphql(`
+  query IntakeData {
+    caseTaxonomy { code label subcategories { code label } }
+    schools(first: 100) { edges { node { id name district { id name } } } }
+  }
+`);
+
+const CreateFamilyDocument = graphql(`
+  mutation IntakeCreateFamily($input: CreateFamilyInput!) {
+    createFamily(input: $input) { family { id } errors { code message field } }
+  }
+`);
+
+const CreateStudentDocument = graphql(`
+  mutation IntakeCreateStudent($input: CreateStudentInput!) {
+    createStudent(input: $input) { student { id } errors { code message field } }
+  }
+`);
+
+const OpenCaseDocument = graphql(`
+  mutation IntakeOpenCase($input: OpenCaseInput!) {
+    openCase(input: $input) { case { id } errors { code message field } }
+  }
+`);
+
+export const FAMILY_LANGUAGES = ["en", "es", "pt", "ht", "kea", "vi", "zh", "ar", "so", "ru", "fr"];
+const SPED: SpecialEducationStatus[] = ["UNKNOWN", "NONE", "EVALUATION_REQUESTED", "IEP", "PLAN_504"];
+const EL: EnglishLearnerStatus[] = ["UNKNOWN", "NOT_EL", "EL", "FORMER_EL"];
+const PRIORITIES: CasePriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
+const GRADES = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
+
+type Errors = { fields: Record<string, string>; general: string[] };
+const empty: Errors = { fields: {}, general: [] };
+
+export function languageName(uiLang: string, code: string): string {
+  try {
+    return new Intl.DisplayNames([uiLang], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export default function Intake() {
+  const { t, te, lang } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  usePageTitle(t("intake.title"));
+  const { data, error, loading } = useQuery(IntakeDataDocument);
+
+  const chapters = me?.chapters.length ? me.chapters : (me?.organizationChapters ?? []);
+  const [f, setF] = useState({
+    displayName: "", chapterId: chapters[0]?.id ?? "", guardianName: "", relationship: "", phone: "", email: "",
+    preferredLanguage: lang, interpreterNeeded: false,
+    firstName: "", lastName: "", grade: "", schoolId: "", specialEducation: "UNKNOWN", englishLearner: "UNKNOWN",
+    category: "", subcategory: "", title: "", narrative: "", priority: "NORMAL", incidentOn: "", nextActionDueOn: "",
+  });
+  const [created, setCreated] = useState<{ familyId?: string; studentId?: string }>({});
+  const [errors, setErrors] = useState<Errors>(empty);
+  const [progress, setProgress] = useState<string | null>(null);
+
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+
+  if (error) return <LoadError error={error} />;
+  if (loading && !data) return <Loading />;
+  const taxonomy = data!.caseTaxonomy;
+  const subcategories = taxonomy.find((c) => c.code === f.category)?.subcategories ?? [];
+  const schools = data!.schools.edges.map((e) => e.node);
+
+  function check(): Errors {
+    const fields: Record<string, string> = {};
+    const need = (k: string, v: string) => {
+      if (!v.trim()) fields[k] = t("intake.required");
+    };
+    need("family.displayName", f.displayName);
+    need("student.firstName", f.firstName);
+    need("student.lastName", f.lastName);
+    need("case.category", f.category);
+    need("case.subcategory", f.subcategory);
+    need("case.title", f.title);
+    return { fields, general: [] };
+  }
+
+  function prefixed(prefix: string, known: string[], errs: { code: string; message: string; field?: string | null }[]): Errors {
+    const m = mapErrors(errs, known, t, lang);
+    return { fields: Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [`${prefix}.${k}`, v])), general: m.general };
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const local = check();
+    if (Object.keys(local.fields).length) {
+      setErrors({ ...local, general: [t("intake.fixFields")] });
+      return;
+    }
+    setErrors(empty);
+    try {
+      let familyId = created.familyId;
+      if (!familyId) {
+        setProgress(t("intake.creatingFamily"));
+        const r = await request(CreateFamilyDocument, {
+          input: {
+            displayName: f.displayName.trim(),
+            chapterId: f.chapterId || null,
+            guardians: f.guardianName.trim()
+              ? [{ name: f.guardianName.trim(), relationship: f.relationship.trim() || null, language: f.preferredLanguage }]
+              : [],
+            phone: f.phone.trim() || null,
+            email: f.email.trim() || null,
+            preferredLanguage: f.preferredLanguage,
+            interpreterNeeded: f.interpreterNeeded,
+          },
+        });
+        if (r.createFamily.errors.length || !r.createFamily.family) {
+          return setErrors(prefixed("family", ["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"], r.createFamily.errors));
+        }
+        familyId = r.createFamily.family.id;
+        setCreated((c) => ({ ...c, familyId }));
+      }
+      let studentId = created.studentId;
+      if (!studentId) {
+        setProgress(t("intake.creatingStudent"));
+        const r = await request(CreateStudentDocument, {
+          input: {
+            familyId,
+            firstName: f.firstName.trim(),
+            lastName: f.lastName.trim(),
+            grade: f.grade || null,
+            schoolId: f.schoolId || null,
+            specialEducation: f.specialEducation as SpecialEducationStatus,
+            englishLearner: f.englishLearner as EnglishLearnerStatus,
+          },
+        });
+        if (r.createStudent.errors.length || !r.createStudent.student) {
+          return setErrors(prefixed("student", ["firstName", "lastName", "grade", "schoolId"], r.createStudent.errors));
+        }
+        studentId = r.createStudent.student.id;
+        setCreated((c) => ({ ...c, studentId }));
+      }
+      setProgress(t("intake.openingCase"));
+      const r = await request(OpenCaseDocument, {
+        input: {
+          familyId,
+          studentId,
+          schoolId: f.schoolId || null,
+          category: f.category as CaseCategory,
+          subcategory: f.subcategory as CaseSubcategory,
+          title: f.title.trim(),
+          narrative: f.narrative.trim() || null,
+          priority: f.priority as CasePriority,
+          incidentOn: f.incidentOn || null,
+          nextActionDueOn: f.nextActionDueOn || null,
+        },
+      });
+      if (r.openCase.errors.length || !r.openCase.case) {
+        return setErrors(prefixed("case", ["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"], r.openCase.errors));
+      }
+      navigate(`/cases/${encodeURIComponent(r.openCase.case.id)}?created=1`);
+    } catch (err) {
+      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  const langs = Array.from(new Set([...(me?.organization.languages ?? []), ...FAMILY_LANGUAGES]));
+  return (
+    <>
+      <h1>{t("intake.title")}</h1>
+      <p className="muted">{t("intake.intro")}</p>
+      <form onSubmit={submit} noValidate>
+        <FormErrors messages={errors.general} />
+        {(created.familyId || created.studentId) && <p className="notice">{t("intake.partlySaved")}</p>}
+        <fieldset disabled={!!created.familyId}>
+          <legend>{t("intake.family")}</legend>
+          <Field label={t("family.displayName")} hint={t("family.displayNameHint")} error={errors.fields["family.displayName"]} required>
+            {(p) => <input {...p} value={f.displayName} onChange={set("displayName")} autoComplete="off" />}
+          </Field>
+          {chapters.length > 1 && (
+            <Field label={t("family.chapter")} error={errors.fields["family.chapterId"]}>
+              {(p) => (
+                <select {...p} value={f.chapterId} onChange={set("chapterId")}>
+                  {chapters.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+          <div className="grid2">
+            <Field label={t("family.guardian")} error={errors.fields["family.guardians"]}>
+              {(p) => <input {...p} value={f.guardianName} onChange={set("guardianName")} autoComplete="off" />}
+            </Field>
+            <Field label={t("family.relationship")}>
+              {(p) => <input {...p} value={f.relationship} onChange={set("relationship")} autoComplete="off" />}
+            </Field>
+            <Field label={t("family.phone")} error={errors.fields["family.phone"]}>
+              {(p) => <input {...p} type="tel" value={f.phone} onChange={set("phone")} autoComplete="off" />}
+            </Field>
+            <Field label={t("family.email")} error={errors.fields["family.email"]}>
+              {(p) => <input {...p} type="email" value={f.email} onChange={set("email")} autoComplete="off" />}
+            </Field>
+          </div>
+          <Field label={t("family.language")} error={errors.fields["family.preferredLanguage"]}>
+            {(p) => (
+              <select {...p} value={f.preferredLanguage} onChange={set("preferredLanguage")}>
+                {langs.map((code) => (
+                  <option key={code} value={code}>
+                    {languageName(lang, code)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <label className="checkbox">
+            <input type="checkbox" checked={f.interpreterNeeded} onChange={(e) => setF({ ...f, interpreterNeeded: e.target.checked })} />
+            {t("family.interpreterNeeded")}
+          </label>
+        </fieldset>
+
+        <fieldset disabled={!!created.studentId}>
+          <legend>{t("intake.student")}</legend>
+          <div className="grid2">
+            <Field label={t("student.firstName")} error={errors.fields["student.firstName"]} required>
+              {(p) => <input {...p} value={f.firstName} onChange={set("firstName")} autoComplete="off" />}
+            </Field>
+            <Field label={t("student.lastName")} error={errors.fields["student.lastName"]} required>
+              {(p) => <input {...p} value={f.lastName} onChange={set("lastName")} autoComplete="off" />}
+            </Field>
+            <Field label={t("student.grade")} error={errors.fields["student.grade"]}>
+              {(p) => (
+                <select {...p} value={f.grade} onChange={set("grade")}>
+                  <option value="">{t("common.notSet")}</option>
+                  {GRADES.map((g) => (
+                    <option key={g} value={g}>
+                      {g}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("student.school")} error={errors.fields["student.schoolId"]}>
+              {(p) => (
+                <select {...p} value={f.schoolId} onChange={set("schoolId")}>
+                  <option value="">{t("common.notSet")}</option>
+                  {schools.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                      {s.district ? ` (${s.district.name})` : ""}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("student.specialEducation")}>
+              {(p) => (
+                <select {...p} value={f.specialEducation} onChange={set("specialEducation")}>
+                  {SPED.map((s) => (
+                    <option key={s} value={s}>
+                      {te("SpecialEducationStatus", s)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("student.englishLearner")}>
+              {(p) => (
+                <select {...p} value={f.englishLearner} onChange={set("englishLearner")}>
+                  {EL.map((s) => (
+                    <option key={s} value={s}>
+                      {te("EnglishLearnerStatus", s)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t("intake.case")}</legend>
+          <div className="grid2">
+            <Field label={t("case.category")} error={errors.fields["case.category"]} required>
+              {(p) => (
+                <select {...p} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value, subcategory: "" })}>
+                  <option value="">{t("common.choose")}</option>
+                  {taxonomy.map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {te("CaseCategory", c.code, c.label)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("case.subcategory")} error={errors.fields["case.subcategory"]} required>
+              {(p) => (
+                <select {...p} value={f.subcategory} onChange={set("subcategory")} disabled={!f.category}>
+                  <option value="">{t("common.choose")}</option>
+                  {subcategories.map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {te("CaseSubcategory", c.code, c.label)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field label={t("case.title")} hint={t("case.titleHint")} error={errors.fields["case.title"]} required>
+            {(p) => <input {...p} value={f.title} onChange={set("title")} autoComplete="off" />}
+          </Field>
+          <Field label={t("case.narrative")} error={errors.fields["case.narrative"]}>
+            {(p) => <textarea {...p} value={f.narrative} onChange={set("narrative")} />}
+          </Field>
+          <div className="grid2">
+            <Field label={t("case.priority")}>
+              {(p) => (
+                <select {...p} value={f.priority} onChange={set("priority")}>
+                  {PRIORITIES.map((s) => (
+                    <option key={s} value={s}>
+                      {te("CasePriority", s)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("case.incidentOn")} error={errors.fields["case.incidentOn"]}>
+              {(p) => <input {...p} type="date" value={f.incidentOn} onChange={set("incidentOn")} />}
+            </Field>
+            <Field label={t("case.nextActionDueOn")} error={errors.fields["case.nextActionDueOn"]}>
+              {(p) => <input {...p} type="date" value={f.nextActionDueOn} onChange={set("nextActionDueOn")} />}
+            </Field>
+          </div>
+        </fieldset>
+        {progress && (
+          <p role="status" className="muted">
+            {progress}
+          </p>
+        )}
+        <button type="submit" disabled={!!progress}>
+          {t("intake.submit")}
+        </button>
+      </form>
+    </>
+  );
+}
