@@ -87,13 +87,19 @@ class AdvocaseGraphQL(GraphQL):
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
         request = Request(scope, receive)
-        response = csrf_refusal(request)
-        if response is None:
-            try:
-                response = await self.run(request)
-            except HTTPException as e:  # refused before GraphQL: batching, GET queries, multipart, bad JSON
-                response = http_refusal(request, e.status_code, e.reason)
-        await response(scope, receive, send)
+        try:
+            response = csrf_refusal(request)
+            if response is None:
+                try:
+                    response = await self.run(request)
+                except HTTPException as e:  # refused before GraphQL: batching, GET queries, multipart, bad JSON
+                    response = http_refusal(request, e.status_code, e.reason)
+            await response(scope, receive, send)
+        finally:
+            # the request's shared read transaction (DataLoader batches), if it opened one, ends here
+            context = getattr(request.state, "advocase_context", None)
+            if context is not None and "reads" in context.__dict__:
+                await context.reads.close()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # GraphiQL (development only) sends the CSRF header, so that it works with the session cookie too.
@@ -125,8 +131,10 @@ class AdvocaseGraphQL(GraphQL):
                 db, actor, ttl=timedelta(hours=self.settings.session_ttl_hours))
             set_session_cookie(response, new_token, self.settings)
             actor = dataclasses.replace(actor, session_id=new_session.id, rotation_due=False)
-        return Context(request=request, response=response, db=db, settings=self.settings,
-                       request_id=request_id, actor_or_none=actor)
+        context = Context(request=request, response=response, db=db, settings=self.settings,
+                          request_id=request_id, actor_or_none=actor)
+        request.state.advocase_context = context  # __call__ ends its shared read transaction
+        return context
 
 
 async def index(_: Request) -> Response:

@@ -15,7 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.cases import service as cases
 from domain.config import Settings
-from domain.db import Database
+from domain.db import Database, RequestReads
 from domain.directory import service as directory
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode
@@ -34,7 +34,7 @@ def _loader(fn, org_id: uuid.UUID, default=None) -> DataLoader:
 
 
 class Loaders:
-    """One set per request; each batch opens its own short session and stays inside the tenant."""
+    """One set per request; the batches share the request's read transaction (RequestReads) in the tenant."""
 
     def __init__(self, db: Database, org_id: uuid.UUID):
         self.family = _loader(lambda o, ids: people.families_by_ids(db, o, ids), org_id)
@@ -75,8 +75,14 @@ class Context:
         return self.actor_or_none
 
     @cached_property
+    def reads(self) -> RequestReads:
+        """The request's shared read transaction for DataLoader batches (ended by AdvocaseGraphQL when the
+        request is answered)."""
+        return RequestReads(self.db)
+
+    @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.db, self.actor.organization_id)
+        return Loaders(self.reads, self.actor.organization_id)  # type: ignore[arg-type]  # a Database for reads
 
     @property
     def today(self) -> date:

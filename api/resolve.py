@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.errors import QueryError, UserError
 from domain.errors import DomainError, ErrorCode
@@ -19,6 +20,11 @@ async def attempt(call: Callable[[], Awaitable[T]]) -> tuple[T | None, list[User
         return await call(), []
     except DomainError as e:
         return None, [UserError.of(e)]
+    except StaleDataError:
+        # two saves of the same version at once: the version check passed for both, the database let one win
+        return None, [UserError.of(DomainError(
+            ErrorCode.CONFLICT, "This record was changed by someone else at the same time. Reload and try again.",
+            "version"))]
 
 
 async def query(call: Callable[[], Awaitable[T]]) -> T:

@@ -17,6 +17,13 @@ def token_from(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
 
 
+def cookie_token_from(request: Request) -> str | None:
+    """The session cookie's token when the request is signed in with it (no bearer token)."""
+    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        return None
+    return request.cookies.get(COOKIE)
+
+
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(COOKIE, token, max_age=settings.session_ttl_hours * 3600, httponly=True,
                         samesite="lax", secure=settings.production, path="/")

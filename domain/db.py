@@ -1,7 +1,9 @@
-"""Engine, sessions and the unit of work. One AsyncSession per unit of work, never shared."""
+"""Engine, sessions and the unit of work. One AsyncSession per unit of work, never shared (a request's
+DataLoader batches share one read-only session between them: RequestReads)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, contextmanager
@@ -63,6 +65,9 @@ def new_id() -> uuid.UUID:
 # It is set when the actor is resolved (domain.identity.service.resolve_actor) and, for work that starts
 # before an organization is known (sign-in, mailed links, the outbox worker, create-org), by domain.tenancy.
 TENANT_SETTING = "advocase.organization_id"
+# Connection execution option: this transaction's first statement sets the tenant itself (a set_config whose
+# value comes from the statement), so the begin hook does not send its own first.
+TENANT_SET_BY_FIRST_STATEMENT = "advocase_tenant_set_by_first_statement"
 _tenant: ContextVar[uuid.UUID | None] = ContextVar("advocase_tenant", default=None)
 
 
@@ -114,6 +119,8 @@ def make_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _tenant_scope(conn):  # every transaction: the current organization, or none (no tenant row visible)
+        if conn.get_execution_options().get(TENANT_SET_BY_FIRST_STATEMENT):
+            return  # the transaction's first statement is itself the set_config (see domain.tenancy)
         org = _tenant.get()
         conn.exec_driver_sql(f"SELECT set_config('{TENANT_SETTING}', %s, true)", (str(org) if org else "",))
 
@@ -125,6 +132,7 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
+        self.writes = 0  # units of work committed through this handle (see RequestReads)
         self.engine = make_engine(url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
@@ -141,6 +149,7 @@ class Database:
                 # read-then-write units of work queue up instead of failing on upgrade.
                 await session.connection(execution_options={"advocase_write": True})
                 yield session
+        self.writes += 1  # committed: a request's shared read transaction begun before it ends (RequestReads)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
@@ -150,3 +159,70 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class RequestReads:
+    """One request's DataLoader batches share one read-only session and transaction, instead of a session,
+    a connection checkout (with its pre-ping), a transaction and a tenant `set_config` per batch.
+
+    Passed where a `Database` is expected by the loaders' read functions: `reader()` yields the shared session,
+    `transaction()` is the database's own. Batches dispatched together (a page's family, student, school and
+    assignee batches) take turns on it (a lock: an AsyncSession is not for concurrent use) in one transaction;
+    when no batch is waiting the transaction ends and the connection goes back to the pool (never held idle
+    while the request waits for another connection). After each batch the loaded objects are detached, as when
+    a short reader closes, so no identity map carries over. The transaction is also ended and a new one begun
+    when the task's tenant changed since it began, or when any unit of work committed through the database
+    since then (a read after this request's own write sees it, also under SQLite's snapshot reads). `close()`
+    ends whatever is left when the request is answered.
+    """
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.url = db.url
+        self.engine = db.engine
+        self._lock = asyncio.Lock()
+        self._session: AsyncSession | None = None
+        self._tenant: uuid.UUID | None = None
+        self._writes = 0
+        self._queued = 0  # batches waiting for the session
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db.is_sqlite
+
+    def transaction(self):
+        return self.db.transaction()
+
+    async def _end(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()  # a read-only transaction: closing rolls it back and returns the connection
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncSession]:
+        self._queued += 1
+        async with self._lock:
+            self._queued -= 1
+            now = _tenant.get()
+            if self._session is not None and (
+                    self._writes != self.db.writes or self._tenant != now
+                    or self._session.info.get("advocase_tenant", now) != now):
+                await self._end()
+            if self._session is None:
+                self._session = self.db._sessions()
+                self._tenant, self._writes = now, self.db.writes
+            session = self._session
+            try:
+                yield session
+            except BaseException:
+                await self._end()
+                raise
+            session.expunge_all()
+            if not self._queued:
+                # No batch waiting: give the connection back now, so that this request never holds one idle
+                # while it waits for another (its units of work), which could exhaust the pool.
+                await self._end()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._end()

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import TENANT_SETTING, current_tenant, set_tenant
+from domain.db import TENANT_SET_BY_FIRST_STATEMENT, TENANT_SETTING, current_tenant, set_tenant
 
 
 def _pg(s: AsyncSession) -> bool:
@@ -51,6 +51,25 @@ async def organization_of_session_token(s: AsyncSession, token_hash: str) -> uui
         return await s.scalar(text("SELECT advocase_session_organization(:h)"), {"h": token_hash})
     from domain.identity.models import Session
     return await s.scalar(select(Session.organization_id).where(Session.token_hash == token_hash))
+
+
+async def enter_tenant_of_session_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:
+    """The organization of a session token, and from here on this transaction and task act in it (as
+    `enter_tenant(..., whole_task=True)`). On PostgreSQL one statement both asks and sets: `set_config` returns
+    the value it set, '' (no tenant row visible) for an unknown token. None when the token is unknown."""
+    if _pg(s):
+        if not s.in_transaction():  # this statement opens the transaction: the begin hook need not set it first
+            await s.connection(execution_options={TENANT_SET_BY_FIRST_STATEMENT: True})
+        found = await s.scalar(text(
+            f"SELECT set_config('{TENANT_SETTING}', COALESCE(advocase_session_organization(:h)::text, ''), true)"),
+            {"h": token_hash})
+        organization_id = uuid.UUID(found) if found else None
+    else:
+        organization_id = await organization_of_session_token(s, token_hash)
+    if organization_id is not None:
+        set_tenant(organization_id)
+    s.info["advocase_tenant"] = organization_id
+    return organization_id
 
 
 async def organization_of_user_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:

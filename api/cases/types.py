@@ -173,7 +173,8 @@ class CaseType(Node):
         from api.resolve import query
         from domain.cases.service import case_timeline
         ctx = info.context
-        page = await query(lambda: case_timeline(ctx.db, ctx.actor, self.model_id_, first=first, after=after))
+        # a read: in the request's shared read transaction, with the DataLoader batches
+        page = await query(lambda: case_timeline(ctx.reads, ctx.actor, self.model_id_, first=first, after=after))
         return Connection.of(page, lambda e: CaseEventType.of(e, ctx.actor))
 
     @strawberry.field(description="Escalations of this case, oldest first (needs escalation:read, else empty).")

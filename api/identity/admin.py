@@ -162,6 +162,7 @@ class DeleteRoleInput:
 
 @strawberry.input
 class UpdateOrganizationSettingsInput:
+    version: int = strawberry.field(description="The version you read; a stale one gets CONFLICT.")
     name: str | None = strawberry.UNSET
     suppression_threshold: int | None = strawberry.field(
         default=strawberry.UNSET, description="Smallest group shown in aggregates (at least 5).")
@@ -177,6 +178,7 @@ class CreateChapterInput:
 @strawberry.input
 class RenameChapterInput:
     id: strawberry.ID
+    version: int = strawberry.field(description="The version you read; a stale one gets CONFLICT.")
     name: str
 
 
@@ -357,7 +359,8 @@ class AdminMutation:
         ctx = info.context
         data = given(input, {"name": "name", "suppression_threshold": "suppression_threshold",
                              "languages": "languages"})
-        org, errors = await attempt(lambda: org_settings.update_settings(ctx.db, ctx.actor, data))
+        org, errors = await attempt(lambda: org_settings.update_settings(ctx.db, ctx.actor, data,
+                                                                                 version=input.version))
         return OrganizationSettingsPayload(organization=org and OrganizationType.of(org), errors=errors)
 
     @strawberry.mutation(description="Needs organization:configure.")
@@ -371,6 +374,7 @@ class AdminMutation:
         ctx = info.context
 
         async def run():
-            return await org_settings.rename_chapter(ctx.db, ctx.actor, decode(input.id, "Chapter"), input.name)
+            return await org_settings.rename_chapter(ctx.db, ctx.actor, decode(input.id, "Chapter"), input.name,
+                                                     version=input.version)
         chapter, errors = await attempt(run)
         return ChapterPayload(chapter=chapter and ChapterType.of(chapter), errors=errors)

@@ -11,7 +11,7 @@ from api.identity.types import (
 )
 from api.relay import decode_opt
 from api.resolve import attempt
-from api.session import clear_session_cookie, client_address, set_session_cookie, token_from
+from api.session import clear_session_cookie, client_address, cookie_token_from, set_session_cookie, token_from
 from domain.security.throttle import ThrottlePolicy
 from domain.identity import service
 from domain.identity import users
@@ -128,7 +128,8 @@ class IdentityMutation:
         ctx = info.context
         return await _signed_in(info, lambda: users.accept_invitation(
             ctx.db, token=input.token, password=input.password, display_name=input.display_name,
-            ttl=timedelta(hours=ctx.settings.session_ttl_hours), request_id=ctx.request_id))
+            ttl=timedelta(hours=ctx.settings.session_ttl_hours), request_id=ctx.request_id,
+            previous_token=token_from(ctx.request), replaced_cookie_token=cookie_token_from(ctx.request)))
 
     @strawberry.mutation(description="Mail a password reset link, if the address belongs to an account. The "
                                      "answer is the same either way.")
@@ -144,8 +145,11 @@ class IdentityMutation:
                                      "account ends.")
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
         ctx = info.context
-        _, errors = await attempt(lambda: users.reset_password(
-            ctx.db, token=input.token, new_password=input.new_password, request_id=ctx.request_id))
+        client_session_ended, errors = await attempt(lambda: users.reset_password(
+            ctx.db, token=input.token, new_password=input.new_password, request_id=ctx.request_id,
+            previous_token=token_from(ctx.request)))
+        if client_session_ended:  # security: the browser is not left holding a session id of the account
+            clear_session_cookie(ctx.response, ctx.settings)
         return ResetPasswordPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="End this session (or all of mine) on the server.")

@@ -21,10 +21,11 @@ class UserType(Node):
 @strawberry.type(name="Chapter")
 class ChapterType(Node):
     name: str
+    version: int = strawberry.field(default=1, description="Send it back with renameChapter (optimistic locking).")
 
     @classmethod
     def of(cls, c: Chapter) -> "ChapterType":
-        return cls(id=to_global_id("Chapter", c.id), name=c.name)
+        return cls(id=to_global_id("Chapter", c.id), name=c.name, version=c.version)
 
 
 @strawberry.type(name="Organization")
@@ -37,12 +38,15 @@ class OrganizationType(Node):
     languages: list[str] = strawberry.field(description="Languages the organization offers, e.g. [\"en\", \"es\"].")
     require_two_factor: bool = strawberry.field(
         default=False, description="Every member must sign in with a second factor (setTwoFactorRequirement).")
+    version: int = strawberry.field(
+        default=1, description="Of the settings; send it back with updateOrganizationSettings (optimistic locking).")
 
     @classmethod
     def of(cls, o: Organization) -> "OrganizationType":
         return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug,
                    deadline_profile=o.deadline_profile, suppression_threshold=o.suppression_threshold,
-                   languages=list(o.languages or []), require_two_factor=bool(o.require_two_factor))
+                   languages=list(o.languages or []), require_two_factor=bool(o.require_two_factor),
+                   version=o.version)
 
 
 @strawberry.type

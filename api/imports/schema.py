@@ -46,10 +46,11 @@ class ImportMappingType:
     name: str
     columns: list[ImportColumn]
     updated_at: datetime
+    version: int = strawberry.field(description="Send it back with updateImportMapping (optimistic locking).")
 
     @classmethod
     def of(cls, m: ImportMapping) -> "ImportMappingType":
-        return cls(id=to_global_id("ImportMapping", m.id), name=m.name, updated_at=m.updated_at,
+        return cls(id=to_global_id("ImportMapping", m.id), name=m.name, updated_at=m.updated_at, version=m.version,
                    columns=[ImportColumn(field=f, column=c) for f, c in m.columns.items()])
 
 
@@ -79,6 +80,7 @@ class CreateImportMappingInput:
 @strawberry.input
 class UpdateImportMappingInput:
     id: strawberry.ID
+    version: int = strawberry.field(description="The version you read; a stale one gets CONFLICT.")
     name: str | None = strawberry.UNSET
     columns: list[ImportColumnInput] | None = strawberry.UNSET
 
@@ -197,7 +199,7 @@ class ImportsMutation:
         async def run():
             mapping_id = decode(input.id, "ImportMapping")
             return await service.update_mapping(
-                ctx.db, ctx.actor, mapping_id,
+                ctx.db, ctx.actor, mapping_id, version=input.version,
                 name=None if input.name in (strawberry.UNSET, None) else input.name,
                 columns=None if input.columns in (strawberry.UNSET, None) else _columns(input.columns))
         m, errors = await attempt(run)

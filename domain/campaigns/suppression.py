@@ -66,7 +66,16 @@ class Published:
 
     @classmethod
     def of(cls, value: int, suppressed: bool) -> "Published":
+        if cls is Published:  # immutable values: tables of thousands of cells share the common ones
+            if suppressed:
+                return _SUPPRESSED
+            v = int(value)
+            return _SHOWN[v] if 0 <= v < len(_SHOWN) else cls(v, False)
         return cls(None, True) if suppressed else cls(int(value), False)
+
+
+_SUPPRESSED = Published(None, True)
+_SHOWN = tuple(Published(v, False) for v in range(1024))
 
 
 @dataclass(frozen=True)
@@ -213,38 +222,44 @@ def suppress_2d(cells: Sequence[Sequence[int]], threshold: int | None = None, *,
     comb_t = combined_threshold if combined_threshold is not None else (
         threshold if threshold is not None else max(col_t, default=MIN_THRESHOLD))
 
-    # The extended table: rows 0..n (n = the column-totals row), columns 0..m (m = the row-totals column).
-    value: dict[tuple[int, int], int] = {}
-    thr: dict[tuple[int, int], int] = {}
-    for i in range(n):
-        for j in range(m):
-            value[i, j], thr[i, j] = cells[i][j], col_t[j]
-        value[i, m], thr[i, m] = sum(cells[i]), comb_t
+    # The extended table, flat and row-major: rows 0..n (n = the column-totals row), columns 0..m (m = the
+    # row-totals column); entry (r, c) is k = r * (m + 1) + c, the order of the (r, c) pairs.
+    w = m + 1
+    value = [0] * ((n + 1) * w)
+    thr = [comb_t] * ((n + 1) * w)
+    for i, row in enumerate(cells):
+        base = i * w
+        value[base:base + m] = row
+        value[base + m] = sum(row)
+        thr[base:base + m] = col_t
     for j in range(m):
-        value[n, j], thr[n, j] = sum(cells[i][j] for i in range(n)), col_t[j]
-    value[n, m], thr[n, m] = sum(value[i, m] for i in range(n)), comb_t
-    sup = {e: is_small(value[e], thr[e]) for e in value}
+        value[n * w + j] = sum(row[j] for row in cells)
+    thr[n * w:n * w + m] = col_t
+    value[n * w + m] = sum(value[i * w + m] for i in range(n))
+    sup = [1 <= v < t for v, t in zip(value, thr)]
 
     # Margin lines first, by the 1-D rule (the grand total protected).
-    for line in ([(i, m) for i in range(n)] + [(n, m)], [(n, j) for j in range(m)] + [(n, m)]):
-        vals = [value[e] for e in line]
-        flags = [sup[e] for e in line]
-        _line_rule(vals, flags, [False] * (len(line) - 1) + [True])
-        for e, f in zip(line, flags):
-            sup[e] = f
+    for line in ([i * w + m for i in range(n + 1)], [n * w + j for j in range(m + 1)]):
+        flags = [sup[k] for k in line]
+        _line_rule([value[k] for k in line], flags, [False] * (len(line) - 1) + [True])
+        for k, f in zip(line, flags):
+            sup[k] = f
 
     # Then close a cycle through every bridge. Nodes: row r -> r, column c -> (n + 1) + c.
-    def penalty(e: tuple[int, int]) -> int:
-        r, c = e
-        return TOTAL_PENALTY if (r == n and c == m) else MARGIN_PENALTY if (r == n or c == m) else 0
-
-    _close_cycles((n + 1) + (m + 1), {e: (e[0], (n + 1) + e[1]) for e in value}, value, sup, penalty)
+    if any(sup):
+        ends = [(r, (n + 1) + c) for r in range(n + 1) for c in range(w)]
+        penalties = [0] * ((n + 1) * w)
+        for i in range(n):
+            penalties[i * w + m] = MARGIN_PENALTY
+        penalties[n * w:n * w + m] = [MARGIN_PENALTY] * m
+        penalties[n * w + m] = TOTAL_PENALTY
+        _close_cycles_flat((n + 1) + w, ends, value, sup, penalties)
 
     return Suppressed2D(
-        cells=tuple(tuple(sup[i, j] for j in range(m)) for i in range(n)),
-        row_totals=tuple(sup[i, m] for i in range(n)),
-        column_totals=tuple(sup[n, j] for j in range(m)),
-        total=sup[n, m],
+        cells=tuple(tuple(sup[i * w:i * w + m]) for i in range(n)),
+        row_totals=tuple(sup[i * w + m] for i in range(n)),
+        column_totals=tuple(sup[n * w:n * w + m]),
+        total=sup[n * w + m],
     )
 
 
@@ -252,57 +267,74 @@ def _close_cycles(nodes: int, edge_of: dict, value: dict, sup: dict, penalty) ->
     """In place: while some suppressed entry is a bridge of the graph of suppressed entries (so the published
     equations pin it), suppress the cheapest path (fewest, smallest entries; never a zero) that closes a cycle
     through it. `edge_of`: entry -> (node, node); every node is one published equation (its entries' signed sum
-    is zero) and every entry lies in exactly two of them, in a balanced orientation (a table and its margins)."""
+    is zero) and every entry lies in exactly two of them, in a balanced orientation (a table and its margins).
+    Entries are numbered in their sorted order (ties between bridges and between paths are broken by it)."""
     entries = sorted(edge_of)
-    index = {e: k for k, e in enumerate(entries)}
-    edges = [edge_of[e] for e in entries]
+    on = [bool(sup[e]) for e in entries]
+    if not any(on):
+        return  # nothing suppressed: no bridge
+    _close_cycles_flat(nodes, [edge_of[e] for e in entries], [value[e] for e in entries], on,
+                       [penalty(e) for e in entries])
+    for e, f in zip(entries, on):
+        sup[e] = f
 
-    def cost(e) -> int | None:
-        if sup[e]:
-            return 0
-        if value[e] == 0:
-            return None  # never suppress a zero
-        return penalty(e) + value[e] + 1
 
-    adjacency: list[list[tuple[int, object]]] = [[] for _ in range(nodes)]
-    for e, (a, b) in zip(entries, edges):
-        adjacency[a].append((b, e))
-        adjacency[b].append((a, e))
+def _close_cycles_flat(nodes: int, ends: list[tuple[int, int]], vals: list[int], on: list[bool],
+                       penalties: list[int]) -> None:
+    """`_close_cycles` on entries numbered 0..count-1 (`on`: suppressed, updated in place).
 
-    for _ in range(len(entries) + 1):
-        chosen = [k for k in range(len(entries)) if sup[entries[k]]]
-        bridges = _bridges(nodes, [edges[k] for k in chosen])
+    Flat lists instead of dictionaries: the cost of adding an entry (0 once it is suppressed) and an adjacency
+    without the zeros (never suppressed, so never on a path). Neighbours are visited in entry order and ties are
+    broken the same way as before this representation (the smallest bridge by (value, entry number); the first
+    cheapest path found): the result only depends on the table."""
+    count = len(ends)
+    cost = [0 if on[k] else penalties[k] + vals[k] + 1 for k in range(count)]
+    adjacency: list[list[tuple[int, int]]] = [[] for _ in range(nodes)]
+    for k, (a, b) in enumerate(ends):
+        if on[k] or vals[k] != 0:  # never suppress a zero
+            adjacency[a].append((b, k))
+            adjacency[b].append((a, k))
+    inf = float("inf")
+    push, pop = heapq.heappush, heapq.heappop
+
+    chosen = [k for k in range(count) if on[k]]  # the suppressed entries (bridges are a graph property: any order)
+    for _ in range(count + 1):
+        bridges = _bridges(nodes, [ends[k] for k in chosen])
         if not bridges:
             return
         # The bridge with the smallest value first (deterministic), then find the cheapest detour.
-        bridge = min((entries[chosen[b]] for b in bridges), key=lambda e: (value[e], index[e]))
-        start, goal = edges[index[bridge]]
-        dist = {start: 0}
-        prev: dict[int, tuple[int, object]] = {}
+        bridge = min((chosen[b] for b in bridges), key=lambda k: (vals[k], k))
+        start, goal = ends[bridge]
+        dist = [inf] * nodes
+        dist[start] = 0
+        via_node = [-1] * nodes
+        via_edge = [-1] * nodes
         heap = [(0, start)]
         while heap:
-            d, node = heapq.heappop(heap)
+            d, node = pop(heap)
             if node == goal:
                 break
-            if d > dist.get(node, float("inf")):
+            if d > dist[node]:
                 continue
-            for nxt, e in adjacency[node]:
-                if e == bridge:
+            for nxt, k in adjacency[node]:
+                if k == bridge:
                     continue
-                c = cost(e)
-                if c is None:
-                    continue
-                nd = d + c
-                if nd < dist.get(nxt, float("inf")):
+                nd = d + cost[k]
+                if nd < dist[nxt]:
                     dist[nxt] = nd
-                    prev[nxt] = (node, e)
-                    heapq.heappush(heap, (nd, nxt))
-        if goal not in prev:  # pragma: no cover - the margins always give a detour (see the module doc)
+                    via_node[nxt] = node
+                    via_edge[nxt] = k
+                    push(heap, (nd, nxt))
+        if via_edge[goal] < 0:  # pragma: no cover - the margins always give a detour (see the module doc)
             raise AssertionError("no complementary suppression found")
         node = goal
         while node != start:
-            node, e = prev[node]
-            sup[e] = True
+            k = via_edge[node]
+            node = via_node[node]
+            if not on[k]:
+                on[k] = True
+                cost[k] = 0
+                chosen.append(k)
     raise AssertionError("suppression did not converge")  # pragma: no cover
 
 

@@ -34,6 +34,10 @@ class Organization(Base):
     require_two_factor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                      server_default=text("false"))
     created_at: Mapped[datetime] = created_at()
+    # optimistic locking of the settings (updateOrganizationSettings names the version it read)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Chapter(Base):
@@ -44,6 +48,9 @@ class Chapter(Base):
     organization_id: Mapped[uuid.UUID] = org_fk()
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     created_at: Mapped[datetime] = created_at()
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class User(Base):

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from domain import validate as v
 from domain.audit.service import record as audit
 from domain.db import Database
-from domain.errors import DomainError, ErrorCode, invalid, not_found, require
+from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
 from domain.identity.models import Chapter, Organization
 from policies import Actor
 
@@ -47,8 +47,10 @@ def suppression_threshold(value: int, field: str = "suppressionThreshold") -> in
     return value
 
 
-async def update_settings(db: Database, actor: Actor, data: dict[str, Any]) -> Organization:
-    """data: the keys the client sent among name, suppression_threshold, languages."""
+async def update_settings(db: Database, actor: Actor, data: dict[str, Any], *, version: int) -> Organization:
+    """data: the keys the client sent among name, suppression_threshold, languages.
+
+    Optimistic locking: `version` is the one the editor read; a newer one is a CONFLICT and changes nothing."""
     require(actor, "organization", "configure")
     new: dict[str, Any] = {}
     if "name" in data:
@@ -59,11 +61,14 @@ async def update_settings(db: Database, actor: Actor, data: dict[str, Any]) -> O
         new["languages"] = languages(data["languages"])
     async with db.transaction() as s:
         org = await s.get(Organization, actor.organization_id)
+        if org.version != version:
+            raise conflict("organization's settings", org.version)
         changes = {}
         for key, value in new.items():
             if getattr(org, key) != value:
                 changes[key] = {"from": getattr(org, key), "to": value}
                 setattr(org, key, value)
+        await s.flush()
         audit(s, actor, "organization.settings", entity_type="organization", entity_id=org.id, detail=changes)
     return org
 
@@ -88,7 +93,8 @@ async def create_chapter(db: Database, actor: Actor, name: str) -> Chapter:
     return chapter
 
 
-async def rename_chapter(db: Database, actor: Actor, chapter_id: uuid.UUID, name: str) -> Chapter:
+async def rename_chapter(db: Database, actor: Actor, chapter_id: uuid.UUID, name: str, *, version: int) -> Chapter:
+    """Optimistic locking as for the settings."""
     require(actor, "organization", "configure")
     name = v.text(name, "name", required=True, max_len=120)
     async with db.transaction() as s:
@@ -96,9 +102,12 @@ async def rename_chapter(db: Database, actor: Actor, chapter_id: uuid.UUID, name
                                                        Chapter.organization_id == actor.organization_id))
         if chapter is None:
             raise not_found("chapter")
+        if chapter.version != version:
+            raise conflict("chapter", chapter.version)
         if await _name_taken(s, actor.organization_id, name, except_id=chapter.id):
             raise DomainError(ErrorCode.CONFLICT, f"There is already a chapter named {name}.", "name")
         previous, chapter.name = chapter.name, name
+        await s.flush()
         audit(s, actor, "chapter.rename", entity_type="chapter", entity_id=chapter.id,
               detail={"from": previous, "to": name})
     return chapter

@@ -19,7 +19,9 @@ from domain.audit.service import record as audit
 from domain.db import Database, utcnow
 from domain.errors import DomainError, ErrorCode, invalid
 from domain.escalations.models import DEFAULT_LADDER, EscalationLevel
-from domain.tenancy import enter_tenant, organization_of_session_token, organizations_of_user, within_tenant
+from domain.tenancy import (
+    enter_tenant, enter_tenant_of_session_token, organization_of_session_token, organizations_of_user, within_tenant,
+)
 from domain.security import totp
 from domain.security.throttle import ThrottlePolicy, attempt_succeeded, reserve_attempt
 from domain.identity.models import (
@@ -156,6 +158,26 @@ class LoginResult:
     expires_at: object
 
 
+async def end_previous_session(s: AsyncSession, previous_token: str | None, user_id: uuid.UUID, *,
+                               any_account: bool = False) -> bool:
+    """Security (session fixation): a sign-in (login, accepting an invitation) or a password reset never continues
+    the session the client came with. That session ends (in whichever organization it was) if it is the same
+    account's, or with `any_account` whoever's it is (a browser cookie that the new one replaces). True when one
+    ended."""
+    if not previous_token:
+        return False
+    digest = token_digest(previous_token)
+    org_id = await organization_of_session_token(s, digest)
+    if org_id is None:
+        return False
+    async with within_tenant(s, org_id):
+        q = update(Session).where(Session.token_hash == digest, Session.revoked_at.is_(None))
+        if not any_account:
+            q = q.where(Session.user_id == user_id)
+        ended = await s.execute(q.values(revoked_at=utcnow()))
+    return bool(ended.rowcount)
+
+
 def open_session(s: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID,
                  ttl: timedelta) -> tuple[str, Session]:
     """A new session in the caller's unit of work: the token for the client, only its digest stored."""
@@ -201,10 +223,7 @@ async def login(
     await attempt_succeeded(db, policy, email=email_n, address=address)
     async with db.transaction() as s:
         await enter_tenant(s, org_id)
-        if previous_token:  # the member's session the client came with is superseded: it ends
-            await s.execute(update(Session).where(Session.token_hash == token_digest(previous_token),
-                                                  Session.user_id == user.id,
-                                                  Session.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        await end_previous_session(s, previous_token, user.id)
         token, sess = open_session(s, user_id=user.id, organization_id=org_id, ttl=ttl)
         audit(s, None, "login.success", entity_type="user", entity_id=user.id,
               organization_id=org_id, user_id=user.id, request_id=request_id)
@@ -267,35 +286,34 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         return None
     now = utcnow()
     async with db.reader() as s:
-        org_id = await organization_of_session_token(s, token_digest(token))
-    if org_id is None:
-        return None
-    async with db.reader() as s:
-        # the rest of the request (every later transaction of this task) acts in the session's organization
-        await enter_tenant(s, org_id, whole_task=True)
-        row = (await s.execute(
+        # one transaction: the token's organization, which the rest of the request (every later transaction of
+        # this task) acts in, found and set in one statement; then the session, member and chapters in one more
+        if await enter_tenant_of_session_token(s, token_digest(token)) is None:
+            return None
+        rows = (await s.execute(
             select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
                    Organization.policy_version, Organization.require_two_factor, User.totp_enabled_at,
-                   Session.rotation_due)
+                   Session.rotation_due, MembershipChapter.chapter_id)
             .join(User, User.id == Session.user_id)
             .join(Membership, (Membership.user_id == Session.user_id)
                   & (Membership.organization_id == Session.organization_id))
             .join(Organization, Organization.id == Session.organization_id)
+            .outerjoin(MembershipChapter, (MembershipChapter.organization_id == Session.organization_id)
+                       & (MembershipChapter.user_id == Session.user_id))
             .where(Session.token_hash == token_digest(token), Session.revoked_at.is_(None),
                    Session.expires_at > now, Session.last_seen_at > now - idle,
                    User.active.is_(True), Membership.active.is_(True))
-        )).first()
-        if row is None:
+        )).all()
+        if not rows:
             return None
-        session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due = row
+        session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due, _ = rows[0]
+        chapters = frozenset(r[-1] for r in rows if r[-1] is not None)
         enforcer = _policy_cache.get(org_id, version)
         if enforcer is None:
             rules = (await s.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
                                             PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
             enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
             _policy_cache.put(org_id, version, enforcer)
-        chapters = frozenset(await s.scalars(select(MembershipChapter.chapter_id).where(
-            MembershipChapter.organization_id == org_id, MembershipChapter.user_id == user_id)))
     if now - last_seen > timedelta(minutes=1):
         async with db.transaction() as s:
             await s.execute(update(Session).where(Session.id == session_id).values(last_seen_at=now))

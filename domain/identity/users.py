@@ -30,9 +30,9 @@ from domain.identity.roles import (
 )
 from domain.identity.service import (
     EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
-    open_session, rotate_sessions_of, token_digest,
+    end_previous_session, open_session, rotate_sessions_of, token_digest,
 )
-from domain.outbox.service import enqueue
+from domain.outbox.service import enqueue, render
 from domain.paging import Page, keyset, make_page
 from domain.tenancy import enter_tenant, organization_of_user_token, organizations_of_user, within_tenant
 from policies import Actor
@@ -40,6 +40,7 @@ from policies.enforcer import user_subject
 
 # At most this many reset mails per account per hour (the rest are dropped silently: same answer to the caller).
 RESET_MAILS_PER_HOUR = 3
+_NOBODY = uuid.UUID(int=0)  # an id that matches no row (password reset requests for unknown addresses)
 INVALID_LINK = "This link does not work any more: it was used already, it expired or a newer one replaced it."
 
 
@@ -349,8 +350,11 @@ async def resend_invitation(db: Database, actor: Actor, user_id: uuid.UUID, *, l
 
 
 async def accept_invitation(db: Database, *, token: str, password: str, display_name: str, ttl: timedelta,
-                            request_id: str | None = None) -> LoginResult:
-    """The invitee sets their name and password, becomes an active member and is signed in."""
+                            request_id: str | None = None, previous_token: str | None = None,
+                            replaced_cookie_token: str | None = None) -> LoginResult:
+    """The invitee sets their name and password, becomes an active member and is signed in, with a new session.
+    Security: as login, the same account's session the client came with (`previous_token`) ends; and the browser
+    session whose cookie the new one replaces (`replaced_cookie_token`) ends whoever's it was."""
     password = _password(password)
     name = v.text(display_name, "displayName", required=True, max_len=200)
     password_hash = hash_password(password)  # slow on purpose: before the write lock is taken
@@ -368,9 +372,12 @@ async def accept_invitation(db: Database, *, token: str, password: str, display_
         m.active = True
         await _void_tokens(s, user_id=user.id, organization_id=row.organization_id, purpose=TokenPurpose.INVITATION)
         ended = await _end_sessions(s, user.id) if had_password else 0
+        ended += await end_previous_session(s, previous_token, user.id)
+        replaced = await end_previous_session(s, replaced_cookie_token, user.id, any_account=True)
         audit(s, None, "user.invite_accept", entity_type="user", entity_id=user.id,
               organization_id=row.organization_id, user_id=user.id, request_id=request_id,
-              detail={"password_replaced": had_password, "sessions_ended": ended})
+              detail={"password_replaced": had_password, "sessions_ended": ended,
+                      "browser_session_replaced": replaced})
         token_out, session = open_session(s, user_id=user.id, organization_id=row.organization_id, ttl=ttl)
         audit(s, None, "login.success", entity_type="user", entity_id=user.id, organization_id=row.organization_id,
               user_id=user.id, request_id=request_id, detail={"via": "invitation"})
@@ -383,57 +390,71 @@ async def accept_invitation(db: Database, *, token: str, password: str, display_
 
 async def request_password_reset(db: Database, *, email: str, public_url: str, ttl: timedelta,
                                  request_id: str | None = None) -> None:
-    """Mails a reset link if the email belongs to an active member somewhere; says nothing either way."""
+    """Mails a reset link if the email belongs to an active member somewhere; says nothing either way.
+
+    Security: the answer must not tell, by its content or its timing, whether the account exists. Every
+    well-formed address takes the same path: the same reads (with an id that matches nothing when there is no
+    such member), a new token and its digest, the mail rendered, one audit row, in one transaction; only an
+    account that gets the mail adds its token and outbox rows (two inserts in the same commit)."""
     email_n = (email or "").strip().lower()
     if not EMAIL_RE.match(email_n) or len(email_n) > 254:
-        return
+        return  # malformed: the caller knows it already
     async with db.transaction() as s:
         user = await s.scalar(select(User).where(User.email == email_n))
-        m = None
-        if user is not None and user.active:
-            first = next((o for o, active in await organizations_of_user(s, user.id) if active), None)
-            if first is not None:
-                await enter_tenant(s, first)
-                m = await s.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                            Membership.organization_id == first))
-        if m is None:
+        user_id = user.id if user is not None else _NOBODY
+        orgs = await organizations_of_user(s, user_id)
+        first = next((o for o, active in orgs if active), None) if user is not None and user.active else None
+        await enter_tenant(s, first)  # None: no tenant, nothing below is found
+        m = await s.scalar(select(Membership).where(Membership.user_id == user_id,
+                                                    Membership.organization_id == (first or _NOBODY)))
+        recent = await s.scalar(select(func.count()).select_from(UserToken).where(
+            UserToken.user_id == user_id, UserToken.purpose == TokenPurpose.PASSWORD_RESET,
+            UserToken.created_at > utcnow() - timedelta(hours=1)))
+        org = await s.get(Organization, first or _NOBODY)
+        token = secrets.token_urlsafe(32)
+        digest = token_digest(token)
+        context = {"user_name": user.display_name if user else "", "organization_name": org.name if org else "",
+                   "reset_url": link(public_url, "reset-password", token),
+                   "valid_minutes": max(1, int(ttl.total_seconds() // 60))}
+        if m is None or org is None:
+            render("password_reset", "en", context)  # the same work as the mail below
             audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id if user else None,
                   user_id=user.id if user else None, request_id=request_id,
                   detail={"email": email_n, "sent": False, "reason": "no active membership"})
-            return
-        recent = await s.scalar(select(func.count()).select_from(UserToken).where(
-            UserToken.user_id == user.id, UserToken.purpose == TokenPurpose.PASSWORD_RESET,
-            UserToken.created_at > utcnow() - timedelta(hours=1)))
-        if recent >= RESET_MAILS_PER_HOUR:
+        elif recent >= RESET_MAILS_PER_HOUR:
+            render("password_reset", user.preferred_language, context)
             audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id,
-                  organization_id=m.organization_id, user_id=user.id, request_id=request_id,
+                  organization_id=org.id, user_id=user.id, request_id=request_id,
                   detail={"sent": False, "reason": "rate limited"})
-            return
-        org = await s.get(Organization, m.organization_id)
-        token, row = _new_token(s, organization_id=org.id, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET,
-                                ttl=ttl, created_by=None)
-        await enqueue(s, organization_id=org.id, kind="password_reset", template="password_reset",
-                      language=user.preferred_language, to=[user.email], related_type="User", related_id=user.id,
-                      context={"user_name": user.display_name, "organization_name": org.name,
-                               "reset_url": link(public_url, "reset-password", token),
-                               "valid_minutes": max(1, int(ttl.total_seconds() // 60))})
-        audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id,
-              organization_id=org.id, user_id=user.id, request_id=request_id,
-              detail={"sent": True, "expires_at": row.expires_at.isoformat()})
+        else:
+            row = UserToken(organization_id=org.id, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET,
+                            token_hash=digest, expires_at=utcnow() + ttl, created_by_user_id=None)
+            s.add(row)
+            await enqueue(s, organization_id=org.id, kind="password_reset", template="password_reset",
+                          language=user.preferred_language, to=[user.email], related_type="User",
+                          related_id=user.id, context=context)
+            audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id,
+                  organization_id=org.id, user_id=user.id, request_id=request_id,
+                  detail={"sent": True, "expires_at": row.expires_at.isoformat()})
 
 
-async def reset_password(db: Database, *, token: str, new_password: str, request_id: str | None = None) -> None:
-    """Sets a new password with a reset link; every session of the account ends (in every organization)."""
+async def reset_password(db: Database, *, token: str, new_password: str, request_id: str | None = None,
+                         previous_token: str | None = None) -> bool:
+    """Sets a new password with a reset link; every session of the account ends (in every organization). Nobody is
+    signed in. True when the session the client came with (`previous_token`) was this account's and ended with
+    the others (the caller then clears its cookie)."""
     password_hash = hash_password(_password(new_password, "newPassword"))
     async with db.transaction() as s:
         row = await _redeem(s, token, TokenPurpose.PASSWORD_RESET)
         user = await s.get(User, row.user_id)
         user.password_hash = password_hash
         await _void_tokens(s, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET)
-        ended = await _end_sessions(s, user.id)
+        client_session = await end_previous_session(s, previous_token, user.id)
+        ended = await _end_sessions(s, user.id) + int(client_session)
         audit(s, None, "password_reset.complete", entity_type="user", entity_id=user.id,
               organization_id=row.organization_id, user_id=user.id, request_id=request_id,
               detail={"sessions_ended": ended})
+    return client_session
 
 
 # ---------------------------------------------------------------- roles, chapters, (de)activation

@@ -37,7 +37,7 @@ from domain.cases.service import case_values
 from domain.cases.workflow import CaseOutcome, CaseStatus
 from domain.db import Database, utcnow
 from domain.directory.models import District, School
-from domain.errors import DomainError, ErrorCode, invalid, not_found, require
+from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
 from domain.identity.models import Chapter, Membership, Organization, User
 from domain.imports.fields import BY_NAME, CONVERT, FIELDS, IDENTIFIERS, CellError, text
 from domain.imports.models import ImportMapping
@@ -107,8 +107,9 @@ async def create_mapping(db: Database, actor: Actor, *, name: str, columns: dict
     return m
 
 
-async def update_mapping(db: Database, actor: Actor, mapping_id: uuid.UUID, *, name: str | None = None,
-                         columns: dict[str, str] | None = None) -> ImportMapping:
+async def update_mapping(db: Database, actor: Actor, mapping_id: uuid.UUID, *, version: int,
+                         name: str | None = None, columns: dict[str, str] | None = None) -> ImportMapping:
+    """Optimistic locking: `version` is the one the editor read; a newer one is a CONFLICT and changes nothing."""
     require(actor, "case", "import")
     if name is not None:
         name = v.text(name, "name", required=True, max_len=100)
@@ -119,6 +120,8 @@ async def update_mapping(db: Database, actor: Actor, mapping_id: uuid.UUID, *, n
                                                        ImportMapping.organization_id == actor.organization_id))
         if m is None:
             raise not_found("mapping")
+        if m.version != version:
+            raise conflict("mapping", m.version)
         if name is not None:
             await _name_free(s, actor.organization_id, name, m.id)
             m.name = name

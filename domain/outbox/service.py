@@ -252,6 +252,24 @@ def _addresses(values: Iterable[str], field: str, *, required: bool) -> list[str
     return out
 
 
+# Security: mails whose links are secrets (a password can be set with them). Once such a message has been sent
+# (or has failed for good) the secret is removed from the stored body, so that a reader of the database or of a
+# backup cannot use an old link; "[redacted]" stays in its place as the note that it was there. The tokens
+# themselves are stored only as SHA-256 digests (user_tokens.token_hash).
+SECRET_LINK_KINDS = frozenset({"user_invitation", "password_reset"})
+REDACTED = "[redacted]"
+_SECRET_PARAM = re.compile(r"([?&](?:amp;)?token=)[^\s\"'<>&]+")
+
+
+def redacted_bodies(message: OutboxMessage) -> dict[str, str | None]:
+    """{} for a message without secret links, else its body_text and body_html with every `token=` value
+    replaced by REDACTED."""
+    if message.kind not in SECRET_LINK_KINDS:
+        return {}
+    return {"body_text": _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, message.body_text),
+            "body_html": message.body_html and _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, message.body_html)}
+
+
 async def enqueue(
     session: AsyncSession, *, organization_id: uuid.UUID, kind: str, template: str, language: str | None,
     to: Iterable[str], cc: Iterable[str] = (), context: Mapping[str, object], reply_to: str | None = None,

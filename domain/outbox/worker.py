@@ -31,6 +31,7 @@ import domain.models  # noqa: F401  (every mapper, for a worker that runs on its
 from domain.config import MailSettings
 from domain.db import Database, tenant, utcnow
 from domain.outbox.models import OutboxMessage, OutboxStatus
+from domain.outbox.service import redacted_bodies
 from domain.tenancy import enter_tenant, outbox_due_organizations, outbox_status_counts
 
 __all__ = ["MailSettings", "backoff", "build_email", "deliver_all_due", "deliver_due", "outbox_counts",
@@ -137,6 +138,8 @@ async def _claim(db: Database, *, now: datetime, batch: int, lease: timedelta) -
                 for m in rows:
                     if m.attempts >= MAX_ATTEMPTS:  # its last claim died mid-send too often: stop trying
                         m.status, m.locked_until = OutboxStatus.FAILED, None
+                        for key, value in redacted_bodies(m).items():  # security: no usable link stays stored
+                            setattr(m, key, value)
                         m.last_error = (m.last_error or "worker stopped while sending")[:2000]
                         continue
                     m.status, m.locked_until, m.attempts = OutboxStatus.SENDING, now + lease, m.attempts + 1
@@ -152,15 +155,18 @@ def _fenced(m: OutboxMessage):
 async def _mark_sent(db: Database, m: OutboxMessage, *, now: datetime, refused: dict) -> None:
     note = ("refused: " + "; ".join(f"{a}: {r.code} {r.message}" for a, r in refused.items()))[:2000] \
         if refused else None
+    redacted = redacted_bodies(m)  # security: a sent invitation or reset link is not kept usable in the database
     with tenant(m.organization_id):
         async with db.transaction() as s:
             result = await s.execute(
                 update(OutboxMessage).where(_fenced(m))
-                .values(status=OutboxStatus.SENT, sent_at=now, locked_until=None, last_error=note)
+                .values(status=OutboxStatus.SENT, sent_at=now, locked_until=None, last_error=note, **redacted)
                 .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         log.warning("outbox message %s was sent after its claim expired", m.id)
     m.status, m.sent_at, m.locked_until, m.last_error = OutboxStatus.SENT, now, None, note
+    for key, value in redacted.items():
+        setattr(m, key, value)
 
 
 async def _mark_failed(db: Database, messages: list[OutboxMessage], error: Exception, *, now: datetime) -> None:
@@ -169,9 +175,11 @@ async def _mark_failed(db: Database, messages: list[OutboxMessage], error: Excep
         for m in messages:
             await enter_tenant(s, m.organization_id)
             status = OutboxStatus.FAILED if permanent or m.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+            redacted = redacted_bodies(m) if status is OutboxStatus.FAILED else {}  # given up: the link goes too
             await s.execute(
                 update(OutboxMessage).where(_fenced(m))
-                .values(status=status, locked_until=None, last_error=text, next_attempt_at=now + backoff(m.attempts))
+                .values(status=status, locked_until=None, last_error=text, next_attempt_at=now + backoff(m.attempts),
+                        **redacted)
                 .execution_options(synchronize_session=False))
             log.warning("outbox message %s: attempt %d failed (%s)%s", m.id, m.attempts, text,
                         "; giving up" if status is OutboxStatus.FAILED else "")

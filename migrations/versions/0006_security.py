@@ -59,11 +59,13 @@ def downgrade_sign_in() -> None:
 def upgrade() -> None:
     upgrade_sign_in()
     upgrade_optimistic_locking()
+    upgrade_settings_versions()
     upgrade_row_level_security()  # last: it covers every table with an organization_id that exists by now
 
 
 def downgrade() -> None:
     downgrade_row_level_security()  # first
+    downgrade_settings_versions()
     downgrade_optimistic_locking()
     downgrade_sign_in()
 
@@ -226,5 +228,24 @@ def upgrade_optimistic_locking() -> None:
 def downgrade_optimistic_locking() -> None:
     op.drop_table('idempotency_keys')
     for table in VERSIONED:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("version")
+
+
+# ---------------------------------------------------------------- optimistic locking of settings records
+# organization settings (updateOrganizationSettings), chapters (renameChapter), import mappings
+# (updateImportMapping): each update names the version it read; a stale one is a CONFLICT.
+
+SETTINGS_VERSIONED = ("organizations", "chapters", "import_mappings")
+
+
+def upgrade_settings_versions() -> None:
+    for table in SETTINGS_VERSIONED:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+
+
+def downgrade_settings_versions() -> None:
+    for table in reversed(SETTINGS_VERSIONED):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("version")

@@ -35,9 +35,11 @@ REVOKE = f"mutation($i: RevokePermissionInput!) {{ revokePermission(input: $i) {
 DELETE_ROLE = f"mutation($i: DeleteRoleInput!) {{ deleteRole(input: $i) {{ ok {ERR} }} }}"
 
 SETTINGS = f"""mutation($i: UpdateOrganizationSettingsInput!) {{ updateOrganizationSettings(input: $i) {{
-  organization {{ id name suppressionThreshold languages }} {ERR} }} }}"""
-CREATE_CHAPTER = f"mutation($i: CreateChapterInput!) {{ createChapter(input: $i) {{ chapter {{ id name }} {ERR} }} }}"
-RENAME_CHAPTER = f"mutation($i: RenameChapterInput!) {{ renameChapter(input: $i) {{ chapter {{ id name }} {ERR} }} }}"
+  organization {{ id name suppressionThreshold languages version }} {ERR} }} }}"""
+CREATE_CHAPTER = ("mutation($i: CreateChapterInput!) "
+                  f"{{ createChapter(input: $i) {{ chapter {{ id name version }} {ERR} }} }}")
+RENAME_CHAPTER = ("mutation($i: RenameChapterInput!) "
+                  f"{{ renameChapter(input: $i) {{ chapter {{ id name version }} {ERR} }} }}")
 
 AUDIT = """query($f: AuditEventFilter, $first: Int, $after: String) {
   auditEvents(filter: $f, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }

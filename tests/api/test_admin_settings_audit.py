@@ -18,6 +18,7 @@ from tests.api.admin_ops import AUDIT, CREATE_CHAPTER, EXPORT, ME, RENAME_CHAPTE
 from tests.api.ops import GET_CASE, create_family, open_case
 
 ORG = "query { me { organization { suppressionThreshold languages deadlineProfile } organizationChapters { name } } }"
+ORG_VERSION = "query { me { organization { version } } }"
 
 
 async def test_organization_settings(api, db, world, other_world):
@@ -26,7 +27,8 @@ async def test_organization_settings(api, db, world, other_world):
         "suppressionThreshold": 10, "languages": ["en", "es"], "deadlineProfile": "FEDERAL_IDEA"}
 
     async def settings(i, token=admin):
-        return (await api.data(SETTINGS, {"i": i}, token))["updateOrganizationSettings"]
+        version = (await api.data(ORG_VERSION, token=token))["me"]["organization"]["version"]
+        return (await api.data(SETTINGS, {"i": {"version": version, **i}}, token))["updateOrganizationSettings"]
 
     low = await settings({"suppressionThreshold": 4})
     assert low["organization"] is None and low["errors"][0]["field"] == "suppressionThreshold"
@@ -35,6 +37,14 @@ async def test_organization_settings(api, db, world, other_world):
     ok = await settings({"suppressionThreshold": 5, "languages": ["en", "ES", "pt-BR", "ht", "es"]})
     assert ok["errors"] == [] and ok["organization"]["suppressionThreshold"] == 5
     assert ok["organization"]["languages"] == ["en", "es", "pt-br", "ht"]
+    assert ok["organization"]["version"] == 2
+    # optimistic locking: a save based on version 1 after that one changes nothing
+    stale = (await api.data(SETTINGS, {"i": {"version": 1, "suppressionThreshold": 50, "name": "Stale"}},
+                            admin))["updateOrganizationSettings"]
+    assert stale["organization"] is None
+    assert [(e["code"], e["field"]) for e in stale["errors"]] == [("CONFLICT", "version")]
+    assert "version 2" in stale["errors"][0]["message"]
+    assert (await api.data(ORG, token=admin))["me"]["organization"]["suppressionThreshold"] == 5
     only_name = await settings({"name": "Renamed Union " + uuid.uuid4().hex[:6]})
     assert only_name["organization"]["suppressionThreshold"] == 5  # what was not sent is left alone
     assert (await api.data(ORG, token=world.tokens["advocate"]))["me"]["organization"]["languages"][2] == "pt-br"
@@ -46,18 +56,22 @@ async def test_organization_settings(api, db, world, other_world):
     assert made["errors"] == [] and made["chapter"]["name"] == "Lynn"
     dup = (await api.data(CREATE_CHAPTER, {"i": {"name": "north"}}, admin))["createChapter"]
     assert dup["errors"][0]["code"] == "CONFLICT"
-    renamed = (await api.data(RENAME_CHAPTER, {"i": {"id": made["chapter"]["id"], "name": "West Lynn"}},
+    assert made["chapter"]["version"] == 1
+    renamed = (await api.data(RENAME_CHAPTER, {"i": {"id": made["chapter"]["id"], "version": 1, "name": "West Lynn"}},
                               admin))["renameChapter"]
-    assert renamed["chapter"] == {"id": made["chapter"]["id"], "name": "West Lynn"}
-    clash = (await api.data(RENAME_CHAPTER, {"i": {"id": made["chapter"]["id"], "name": "South"}},
+    assert renamed["chapter"] == {"id": made["chapter"]["id"], "name": "West Lynn", "version": 2}
+    stale = (await api.data(RENAME_CHAPTER, {"i": {"id": made["chapter"]["id"], "version": 1, "name": "East Lynn"}},
                             admin))["renameChapter"]
-    assert clash["errors"][0]["code"] == "CONFLICT"
+    assert stale["chapter"] is None and [(e["code"], e["field"]) for e in stale["errors"]] == [("CONFLICT", "version")]
+    clash = (await api.data(RENAME_CHAPTER, {"i": {"id": made["chapter"]["id"], "version": 2, "name": "South"}},
+                            admin))["renameChapter"]
+    assert clash["errors"][0]["code"] == "CONFLICT" and clash["errors"][0]["field"] == "name"
     names = [c["name"] for c in (await api.data(ORG, token=admin))["me"]["organizationChapters"]]
     assert names == ["North", "South", "West Lynn"]
-    foreign = (await api.data(RENAME_CHAPTER, {"i": {"id": other_world.chapter_gids["North"], "name": "Mine"}},
-                              admin))["renameChapter"]
-    unknown = (await api.data(RENAME_CHAPTER, {"i": {"id": world.gid("Chapter", uuid.uuid4()), "name": "Mine"}},
-                              admin))["renameChapter"]
+    foreign = (await api.data(RENAME_CHAPTER, {"i": {"id": other_world.chapter_gids["North"], "version": 1,
+                                                     "name": "Mine"}}, admin))["renameChapter"]
+    unknown = (await api.data(RENAME_CHAPTER, {"i": {"id": world.gid("Chapter", uuid.uuid4()), "version": 1,
+                                                     "name": "Mine"}}, admin))["renameChapter"]
     assert foreign == unknown and foreign["errors"][0]["code"] == "NOT_FOUND"
     assert (await api.data(CREATE_CHAPTER, {"i": {"name": "Nope"}}, world.tokens["advocate"]))["createChapter"][
         "errors"][0]["code"] == "FORBIDDEN"

@@ -28,7 +28,7 @@ IMPORT = f"mutation($i: ImportRecordsInput!) {{ importRecords(input: $i) {{ {REP
 CREATE_MAPPING = f"""mutation($i: CreateImportMappingInput!) {{ createImportMapping(input: $i) {{
   mapping {{ id name columns {{ field column }} }} {ERRORS} }} }}"""
 UPDATE_MAPPING = f"""mutation($i: UpdateImportMappingInput!) {{ updateImportMapping(input: $i) {{
-  mapping {{ id name columns {{ field column }} }} {ERRORS} }} }}"""
+  mapping {{ id name version columns {{ field column }} }} {ERRORS} }} }}"""
 EXPORT = f"""mutation($i: ExportCasesInput!) {{ exportCases(input: $i) {{
   file {{ fileName contentType contentBase64 rowCount truncated }} {ERRORS} }} }}"""
 CASES = """query($f: CaseFilter) { cases(filter: $f, first: 100) { edges { node { id title status openedOn priority
@@ -168,11 +168,15 @@ async def test_saved_mappings_and_an_excel_file(api, db, world):
     no_family = (await api.data(CREATE_MAPPING, {"i": {"name": "Bad", "columns": columns(
         {"case_title": "Title"})}}, admin))["createImportMapping"]
     assert [(e["code"], e["field"]) for e in no_family["errors"]] == [("VALIDATION", "columns")]
-    upd = (await api.data(UPDATE_MAPPING, {"i": {"id": made["mapping"]["id"], "columns": columns(
+    upd = (await api.data(UPDATE_MAPPING, {"i": {"id": made["mapping"]["id"], "version": 1, "columns": columns(
         {"family_external_id": "Family", "family_name": "Household", "case_subcategory": "Issue",
          "case_title": "Title", "case_opened_on": "Opened", "case_incident_on": "Incident",
          "student_first_name": "First", "student_last_name": "Last"})}}, admin))["updateImportMapping"]
-    assert upd["errors"] == [] and len(upd["mapping"]["columns"]) == 8
+    assert upd["errors"] == [] and len(upd["mapping"]["columns"]) == 8 and upd["mapping"]["version"] == 2
+    # optimistic locking: an edit based on version 1 after that save changes nothing
+    stale = (await api.data(UPDATE_MAPPING, {"i": {"id": made["mapping"]["id"], "version": 1, "name": "Stale"}},
+                            admin))["updateImportMapping"]
+    assert stale["mapping"] is None and [(e["code"], e["field"]) for e in stale["errors"]] == [("CONFLICT", "version")]
     listed = await api.data("query { importMappings { id name columns { field column } } }", None, admin)
     assert [m["name"] for m in listed["importMappings"]] == ["Intake sheet"]
     fields = await api.data("query { importFields { name entity } }", None, admin)

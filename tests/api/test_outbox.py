@@ -425,3 +425,60 @@ async def test_worker_command(tmp_path, smtp):
     [(_, mail)] = smtp.inbox.to("cli")
     assert mail["Message-ID"] == f"<outbox-{m.id}@lpu.example.org>"
     assert mail["From"] == "Ana Advocate via LPU <mail@lpu.example.org>"
+
+
+async def test_secret_links_are_redacted_once_sent_or_given_up(db, org, smtp):
+    """Invitation and password-reset links are secrets: the recipient gets a working link, but once the message
+    is sent (or refused for good) the stored body keeps "[redacted]" in its place; other mail is kept as is.
+    The tokens themselves are stored only as digests."""
+    import re
+
+    from domain.identity import users
+    from domain.identity.models import UserToken
+    from domain.identity.service import login, resolve_actor, token_digest
+
+    org_id, tag = org
+    admin_email = f"admin-{tag}@example.org"
+    session = await login(db, email=admin_email, password=PASSWORD, ttl=timedelta(hours=1))
+    admin = await resolve_actor(db, session.token, idle=timedelta(hours=1))
+    for email in (f"rosa-{tag}@example.org", f"nobody@{tag}.example.org"):  # the server refuses nobody@
+        await users.invite_user(db, admin, email=email, display_name="Rosa", roles=["advocate"], chapter_ids=None,
+                                language="en", public_url="http://testserver", ttl=timedelta(days=7))
+    await users.request_password_reset(db, email=admin_email, public_url="http://testserver",
+                                       ttl=timedelta(minutes=30))
+    letter = await queue_letter(db, org_id, tag, summary="See https://example.org/form?token=not-a-secret")
+    link = re.compile(r"token=([A-Za-z0-9_\-]{20,})")
+
+    async def secret_mails() -> dict[str, OutboxMessage]:
+        async with db.reader() as s:
+            rows = await s.scalars(select(OutboxMessage).where(
+                OutboxMessage.organization_id == org_id,
+                OutboxMessage.kind.in_(["user_invitation", "password_reset"])))
+            return {m.to_addrs[0]: m for m in rows}
+
+    queued = await secret_mails()
+    assert len(queued) == 3
+    tokens = {to: link.search(m.body_text).group(1) for to, m in queued.items()}
+    assert all(link.search(m.body_html).group(1) == tokens[to] for to, m in queued.items())  # pending: intact
+    async with db.reader() as s:  # only digests are stored
+        stored = set(await s.scalars(select(UserToken.token_hash).where(UserToken.organization_id == org_id)))
+    assert {token_digest(t) for t in tokens.values()} <= stored and not set(tokens.values()) & stored
+
+    assert await deliver_due(db, smtp.settings) == 3  # sent: the letter, the reset, one invitation
+    delivered = {e.rcpt_tos[0]: mail for e, mail in smtp.inbox.to(tag)}
+    assert tokens[admin_email] in delivered[admin_email].get_body(("plain",)).get_content()  # a working link
+    assert tokens[f"rosa-{tag}@example.org"] in delivered[f"rosa-{tag}@example.org"].get_body(("html",)).get_content()
+
+    after = await secret_mails()
+    assert after[admin_email].status is OutboxStatus.SENT
+    assert after[f"nobody@{tag}.example.org"].status is OutboxStatus.FAILED  # refused for good: redacted too
+    for to, m in after.items():
+        for body in (m.body_text, m.body_html):
+            assert tokens[to] not in body and "token=[redacted]" in body
+            assert not link.search(body)
+    kept = await reload(db, letter.id)  # other mail is kept as sent
+    assert kept.status is OutboxStatus.SENT and "token=not-a-secret" in kept.body_text
+
+    # the link in the recipient's mailbox still works (the secret only left the database)
+    await users.reset_password(db, token=tokens[admin_email], new_password="a brand new passphrase")
+    assert (await login(db, email=admin_email, password="a brand new passphrase", ttl=timedelta(hours=1))).token

@@ -117,6 +117,7 @@ class Refs:
     family_version: int = 1  # fresh records are at version 1
     student_version: int = 1
     case_version: int = 1
+    org_version: int = 1  # the version of A's settings (optimistic locking of updateOrganizationSettings)
 
     TYPES = {"org": "Organization", "chapter": "Chapter", "district": "District", "school": "School",
              "user": "User", "family": "Family", "student": "Student", "consent": "Consent", "case": "Case",
@@ -177,6 +178,9 @@ async def make_refs(o: "Orgs", needs: frozenset[str], chapter: str = "North", em
     refs = Refs(org=a.gid("Organization", a.org_id), chapter=a.chapter_gids[chapter],
                 district=a.gid("District", a.district_id), school=a.gid("School", a.school_ids[0]),
                 user=a.gid("User", a.users["advocate"]), email=email, tag=tag)
+    async with o.db.reader() as s:
+        refs = replace(refs, org_version=await s.scalar(select(Organization.version)
+                                                        .where(Organization.id == a.org_id)))
     district_id, school_id = a.district_id, a.school_ids[0]
     if needs & MEMBERS:
         refs = await _make_member(o, needs, refs)
@@ -608,12 +612,13 @@ MATRIX: dict[str, Entry] = {
     "updateOrganizationSettings": entry(  # the default threshold again: allowed calls leave it as it was
         mutation("updateOrganizationSettings", "UpdateOrganizationSettingsInput!",
                  "organization { id suppressionThreshold }"),
-        lambda r: {"i": {"suppressionThreshold": 10}}, "organization:configure", roles={"admin"}, shows="org"),
+        lambda r: {"i": {"version": r.org_version, "suppressionThreshold": 10}}, "organization:configure",
+        roles={"admin"}, shows="org"),
     "createChapter": entry(mutation("createChapter", "CreateChapterInput!", "chapter { id name }"),
                            lambda r: {"i": {"name": f"Chapter {r.tag} new"}}, "organization:configure",
                            roles={"admin"}),
     "renameChapter": entry(mutation("renameChapter", "RenameChapterInput!", "chapter { id name }"),
-                           lambda r: {"i": {"id": r.chapter, "name": f"Chapter {r.tag} renamed"}},
+                           lambda r: {"i": {"id": r.chapter, "version": 1, "name": f"Chapter {r.tag} renamed"}},
                            "organization:configure", "chapter", roles={"admin"}, shows="chapter"),
     # public: the link (or the email) is the authority, whoever calls
     "acceptInvitation": entry(mutation("acceptInvitation", "AcceptInvitationInput!",
@@ -649,7 +654,7 @@ MATRIX: dict[str, Entry] = {
         "case:import", roles={"admin"}),
     "updateImportMapping": entry(
         mutation("updateImportMapping", "UpdateImportMappingInput!", "mapping { id name }"),
-        lambda r: {"i": {"id": r.mapping, "name": f"Mapping {r.tag} renamed"}}, "case:import", "mapping",
+        lambda r: {"i": {"id": r.mapping, "version": 1, "name": f"Mapping {r.tag} renamed"}}, "case:import", "mapping",
         roles={"admin"}, shows="mapping"),
     "importRecords": entry(
         mutation("importRecords", "ImportRecordsInput!", "report { imported familiesCreated }"),

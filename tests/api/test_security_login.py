@@ -242,6 +242,75 @@ async def test_sign_in_rotates_the_session_id(api, client, world):
     assert (await api.data(ME, token=second))["me"]["user"]["email"] == email
 
 
+async def test_accepting_an_invitation_never_continues_the_browser_session(api, client, db, world):
+    """Session fixation: the browser came with someone's session cookie (planted, or of whoever used the browser
+    before); accepting the invitation signs the invitee in with a new session id and that old id stops working.
+    A bearer token of another account (a script) is left alone."""
+    from tests.api.admin_ops import ACCEPT, INVITE, link_token, user_uuid
+    admin = world.tokens["admin"]
+    email = f"fixation-{world.org_id.hex[:6]}@example.org"
+    member = (await api.data(INVITE, {"i": {"email": email, "roles": ["advocate"]}}, admin))["inviteUser"]["member"]
+    link = await link_token(db, user_uuid(member["user"]["id"]), "user_invitation")
+    planted = (await api.data(LOGIN, {"i": {"email": world.emails["viewer"], "password": PASSWORD}}))["login"]["token"]
+    assert client.cookies.get("advocase_session") == planted
+    accepted = (await api.data(ACCEPT, {"i": {"token": link, "password": "a long new password",
+                                              "displayName": "New Member"}}))["acceptInvitation"]
+    assert accepted["errors"] == [] and accepted["me"]["user"]["email"] == email
+    fresh = accepted["token"]
+    assert fresh != planted and client.cookies.get("advocase_session") == fresh
+    client.cookies.clear()
+    assert (await api.data(ME, token=planted))["me"] is None  # the id the browser came with is dead
+    assert (await api.data(ME, token=fresh))["me"]["user"]["email"] == email
+    assert (await api.data(ME, token=admin))["me"]["user"]["email"] == world.emails["admin"]
+
+
+async def test_a_password_reset_ends_the_browser_session_and_its_cookie(api, client, db, world):
+    from tests.api.admin_ops import REQUEST_RESET, RESET, link_token
+    email, uid = world.emails["advocate"], world.users["advocate"]
+    browser = (await api.data(LOGIN, {"i": {"email": email, "password": PASSWORD}}))["login"]["token"]
+    assert (await api.data(REQUEST_RESET, {"i": {"email": email}}))["requestPasswordReset"]["ok"]
+    link = await link_token(db, uid, "password_reset")
+    r = await api.raw(RESET, {"i": {"token": link, "newPassword": "a brand new password"}})  # with the cookie
+    assert r.json()["data"]["resetPassword"] == {"ok": True, "errors": []}
+    assert 'advocase_session=""' in r.headers.get("set-cookie", "") or "Max-Age=0" in r.headers.get("set-cookie", "")
+    assert client.cookies.get("advocase_session") is None  # nobody is signed in by a reset
+    assert (await api.data(ME, token=browser))["me"] is None
+
+
+async def test_password_reset_requests_do_not_tell_whether_the_account_exists(api, client, db, app_db, world):
+    """The same answer (status, headers, body) and the same reads for an account and for an address without one;
+    only the account's request adds its token and outbox rows."""
+    from sqlalchemy import event
+
+    from tests.api.admin_ops import REQUEST_RESET, mails_to
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+    async def ask(email: str) -> tuple[httpx.Response, list[str]]:
+        await api.raw("query { __typename }")  # warm: the first request of a client does one-time work
+        statements.clear()
+        event.listen(app_db.engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            r = await api.raw(REQUEST_RESET, {"i": {"email": email}})
+        finally:
+            event.remove(app_db.engine.sync_engine, "before_cursor_execute", seen)
+        return r, list(statements)
+
+    client.cookies.clear()
+    known, known_sql = await ask(world.emails["viewer"])
+    unknown, unknown_sql = await ask(f"nobody-{world.org_id.hex[:8]}@example.org")
+    volatile = {"date", "x-request-id", "content-length"}
+    assert known.status_code == unknown.status_code == 200 and known.content == unknown.content
+    assert ({k: v for k, v in known.headers.items() if k not in volatile}
+            == {k: v for k, v in unknown.headers.items() if k not in volatile})
+    assert known.json() == {"data": {"requestPasswordReset": {"ok": True, "errors": []}}}
+    assert [q for q in known_sql if q != "INSERT"] == [q for q in unknown_sql if q != "INSERT"]
+    assert known_sql.count("INSERT") - unknown_sql.count("INSERT") <= 2  # the token and the outbox row
+    assert len(await mails_to(db, world.users["viewer"], "password_reset")) == 1  # and the account did get its mail
+
+
 async def test_a_role_change_gives_browser_sessions_a_new_id(api, client, db, app_db, settings, world):
     set_roles = ("mutation($i: SetUserRolesInput!) { setUserRoles(input: $i) { member { roles } "
                  "errors { code message } } }")

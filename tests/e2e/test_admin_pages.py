@@ -179,6 +179,30 @@ def test_admin_settings_page(page):
     assert axe_violations(page) == []
 
 
+def test_admin_settings_stale_save_is_refused(page):
+    """Optimistic locking: a save based on what another admin has changed since is refused with a clear message."""
+    sign_in(page, ADMIN)
+    page.goto("/admin/settings")
+    org = page.get_by_role("region", name="Organization")
+    threshold = page.get_by_label("Smallest group shown in statistics")
+    threshold.wait_for()
+    before = threshold.input_value()
+    other = page.context.new_page()  # the same admin in a second tab saves first
+    other.goto("/admin/settings")
+    other.get_by_label("Smallest group shown in statistics").fill(str(int(before) + 1))
+    other.get_by_role("region", name="Organization").get_by_role("button", name="Save").click()
+    other.get_by_text("Settings saved.").wait_for()
+    other.close()
+    threshold.fill(str(int(before) + 2))
+    org.get_by_role("button", name="Save").click()
+    org.get_by_text(re.compile("changed by someone else")).wait_for()
+    assert page.get_by_text("Settings saved.").count() == 0
+    page.reload()  # the current version: saving works again (and puts the threshold back)
+    page.get_by_label("Smallest group shown in statistics").fill(before)
+    page.get_by_role("region", name="Organization").get_by_role("button", name="Save").click()
+    page.get_by_text("Settings saved.").wait_for()
+
+
 def test_admin_pages_in_spanish(page):
     sign_in(page, ADMIN)
     page.goto("/admin/roles")

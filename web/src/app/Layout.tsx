@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { languages } from "../i18n/core";
 import { useI18n } from "../i18n/I18n";
 import { useSession } from "../lib/session";
+import { NotificationBell } from "../pages/notifications/NotificationBell";
 import { navFor } from "./routes";
 
 export function LanguagePicker() {
@@ -66,6 +67,7 @@ export function Layout() {
           <LanguagePicker />
           {me && (
             <>
+              <NotificationBell />
               <span className="who">{me.user.displayName}</span>
               <button
                 type="button"

@@ -3,6 +3,8 @@ import { lazy } from "react";
 import { adminRoutes } from "../pages/admin/routes";
 import { campaignRoutes } from "../pages/campaigns/routes";
 import { caseRoutes } from "../pages/cases/routes";
+import { importRoutes } from "../pages/imports/routes";
+import { notificationRoutes } from "../pages/notifications/routes";
 import type { PageRoute } from "./types";
 
 export const routes: PageRoute[] = [
@@ -10,6 +12,8 @@ export const routes: PageRoute[] = [
   ...caseRoutes,
   ...campaignRoutes,
   ...adminRoutes,
+  ...importRoutes,
+  ...notificationRoutes,
 ];
 
 /** Whether a user with these permissions may open a route. */

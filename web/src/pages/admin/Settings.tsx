@@ -13,24 +13,24 @@ import { AdminNav, Notice, useAction } from "./shared";
 
 const SettingsDocument = graphql(`
   query Settings {
-    me { organization { id name suppressionThreshold languages deadlineProfile } organizationChapters { id name } }
+    me { organization { id name suppressionThreshold languages deadlineProfile version } organizationChapters { id name version } }
     escalationLadder { level name responseWindowSchoolDays }
     deadlineProfiles { code name rules { code label citation days count } }
   }
 `);
 const UpdateSettingsDocument = graphql(`
   mutation UpdateOrganizationSettings($input: UpdateOrganizationSettingsInput!) {
-    updateOrganizationSettings(input: $input) { organization { id name suppressionThreshold languages } errors { code message field } }
+    updateOrganizationSettings(input: $input) { organization { id name suppressionThreshold languages version } errors { code message field } }
   }
 `);
 const CreateChapterDocument = graphql(`
   mutation CreateChapter($input: CreateChapterInput!) {
-    createChapter(input: $input) { chapter { id name } errors { code message field } }
+    createChapter(input: $input) { chapter { id name version } errors { code message field } }
   }
 `);
 const RenameChapterDocument = graphql(`
   mutation RenameChapter($input: RenameChapterInput!) {
-    renameChapter(input: $input) { chapter { id name } errors { code message field } }
+    renameChapter(input: $input) { chapter { id name version } errors { code message field } }
   }
 `);
 const ConfigureLadderDocument = graphql(`
@@ -60,7 +60,8 @@ function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> })
     if (!/^\d+$/.test(threshold.trim())) problems.suppressionThreshold = t("admin.settings.thresholdNumber");
     if (splitList(languages).length === 0) problems.languages = t("admin.settings.languagesRequired");
     if (Object.keys(problems).length) return action.fail(problems);
-    const input = { name: name.trim(), suppressionThreshold: Number(threshold), languages: splitList(languages).map((l) => l.toLowerCase()) };
+    // the version read with the page: if someone saved in between, the server answers CONFLICT (shown on top)
+    const input = { version: org.version, name: name.trim(), suppressionThreshold: Number(threshold), languages: splitList(languages).map((l) => l.toLowerCase()) };
     if (await action.run(async () => (await request(UpdateSettingsDocument, { input })).updateOrganizationSettings.errors, t("admin.settings.saved"))) await done();
   }
   return (
@@ -86,7 +87,7 @@ function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> })
   );
 }
 
-function ChapterRow({ chapter, done }: { chapter: { id: string; name: string }; done(): Promise<unknown> }) {
+function ChapterRow({ chapter, done }: { chapter: { id: string; name: string; version: number }; done(): Promise<unknown> }) {
   const { t } = useI18n();
   const action = useAction(["name"]);
   const [name, setName] = useState(chapter.name);
@@ -98,7 +99,7 @@ function ChapterRow({ chapter, done }: { chapter: { id: string; name: string }; 
         onSubmit={async (e) => {
           e.preventDefault();
           if (!name.trim()) return action.fail({ name: t("admin.settings.chapterNameRequired") });
-          if (await action.run(async () => (await request(RenameChapterDocument, { input: { id: chapter.id, name: name.trim() } })).renameChapter.errors, t("admin.settings.chapterRenamed", { name: name.trim() })))
+          if (await action.run(async () => (await request(RenameChapterDocument, { input: { id: chapter.id, version: chapter.version, name: name.trim() } })).renameChapter.errors, t("admin.settings.chapterRenamed", { name: name.trim() })))
             await done();
         }}
       >
@@ -118,7 +119,7 @@ function ChapterRow({ chapter, done }: { chapter: { id: string; name: string }; 
   );
 }
 
-function Chapters({ chapters, done }: { chapters: { id: string; name: string }[]; done(): Promise<unknown> }) {
+function Chapters({ chapters, done }: { chapters: { id: string; name: string; version: number }[]; done(): Promise<unknown> }) {
   const { t } = useI18n();
   const action = useAction(["name"]);
   const [name, setName] = useState("");

@@ -6,6 +6,7 @@ import { Field, LoadError, Loading, StatusBadge, usePageTitle } from "../../comp
 import { useI18n } from "../../i18n/I18n";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
+import { CaseloadExport } from "./CaseloadExport";
 
 const CasesDocument = graphql(`
   query Caseload($filter: CaseFilter, $orderBy: CaseOrder!, $first: Int, $after: String) {
@@ -45,7 +46,7 @@ export function filterFromParams(params: URLSearchParams, myId?: string): CaseFi
 
 export default function Caseload() {
   const { t, te, date, number } = useI18n();
-  const { me } = useSession();
+  const { me, can } = useSession();
   usePageTitle(t("caseload.title"));
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -144,6 +145,7 @@ export default function Caseload() {
         </div>
       </form>
 
+      {can("case:export") && <CaseloadExport filter={filter} />}
       {error && <LoadError error={error} />}
       {loading && !cases && <Loading />}
       {cases && (
