@@ -844,19 +844,21 @@ class DemoSummary:
 # ================================================================ loading
 
 
-async def load_demo(db: Database, *, today: date | None = None) -> DemoSummary:
+async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary:
     """Create the demo organizations, staff, directory, families and cases in one unit of work.
 
+    `now` is the moment the data is as of (default: the present; tests load it at other times of day).
     Raises CONFLICT (and changes nothing) when the demo users already exist.
     """
     started = clock.perf_counter()
-    today = today or date.today()
+    today = now.date() if now else date.today()
+    now = now or utcnow()
     rng = random.Random(SEED)
     summaries = []
     async with db.transaction() as s:
         await _refuse_if_loaded(s)
         for spec in ORGS:
-            summaries.append(await _load_org(s, rng, spec, today))
+            summaries.append(await _load_org(s, rng, spec, today, now))
     current = school_year_start(today)
     return DemoSummary(organizations=summaries, users=DEMO_USERS, password=DEMO_PASSWORD,
                        school_years=(school_year_label(current.replace(year=current.year - 1)),
@@ -943,7 +945,8 @@ class _Ctx:
         return min(max(self.local_day(moment), floor), self.today)
 
 
-async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: date) -> DemoOrgSummary:
+async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: date,
+                    now: datetime) -> DemoOrgSummary:
     staff = [u for u in DEMO_USERS if u.org == spec.name]
     founder = next(u for u in staff if u.role == "admin")
     org, admin = await create_organization(
@@ -970,9 +973,6 @@ async def _load_org(s: AsyncSession, rng: random.Random, spec: OrgSpec, today: d
     await s.execute(update(Membership).where(Membership.organization_id == org.id).values(created_at=since))
 
     tz = timezone(timedelta(hours=spec.utc_offset))
-    now = utcnow()
-    if today != date.today():     # loading as of another day: "now" is that day's late afternoon
-        now = datetime.combine(today, time(17, 0), tzinfo=tz).astimezone(timezone.utc)
     ctx = _Ctx(rng=rng, spec=spec, org_id=org.id, today=today, now=now,
                tz=tz, chapter_ids=chapter_ids, admin_id=admin.id,
                advocates={u.chapters[0]: users[u.email].id for u in staff if u.role == "advocate"})
@@ -1358,6 +1358,9 @@ def _case(ctx: _Ctx, h: _Household, opened_on: date):
     deadlines = _deadlines(ctx, case, student, events, assigned[0], people)
     _escalations(ctx, h, case, student, events, deadlines, people)
     events.sort(key=lambda e: e.occurred_at)   # stable: "Case opened" stays first
+    for before, e in zip(events, events[1:]):  # entries at the same moment: written down in this order
+        if e.occurred_at == before.occurred_at:
+            e.created_at = max(e.created_at, before.created_at + timedelta(microseconds=1))
     case.created_at = events[0].occurred_at
     case.updated_at = events[-1].occurred_at
     if case.status in ACTIVE:
@@ -1428,7 +1431,11 @@ def _timeline(ctx: _Ctx, h: _Household, case: Case, steps: list[tuple[CaseStatus
     opened_at = ctx.at(case.opened_on)
     moments = sorted(max(ctx.at(_pick_day(rng, case.opened_on, last_day)), opened_at + timedelta(minutes=5 * i))
                      for i in range(1, len(plan) + 1))
-    moments = [min(m, ctx.now) for m in moments]
+    # What would fall after "now" happened just now, in order: never two entries at the same moment.
+    step, limit = min(timedelta(minutes=1), (ctx.now - opened_at) / (len(plan) + 1)), ctx.now
+    for i in reversed(range(len(moments))):
+        moments[i] = limit = min(moments[i], limit)
+        limit -= step
     language = LANGUAGES[h.language]
     interp = (f" (with a{'n' if language[0] in 'AEIOU' else ''} {language} interpreter)"
               if h.family.interpreter_needed else "")

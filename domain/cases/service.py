@@ -351,10 +351,11 @@ async def case_timeline(db: Database, actor: Actor, case_id: uuid.UUID, *, first
                         after: str | None) -> Page[CaseEvent]:
     """Timeline of a case the actor already read (the parent resolver checked visibility)."""
     q = select(CaseEvent).where(CaseEvent.organization_id == actor.organization_id, CaseEvent.case_id == case_id)
-    q, size = keyset(q, [CaseEvent.occurred_at, CaseEvent.id], True, first, after)
+    # Entries that happened at the same moment show in the order they were written down.
+    q, size = keyset(q, [CaseEvent.occurred_at, CaseEvent.created_at, CaseEvent.id], True, first, after)
     async with db.reader() as s:
         rows = list(await s.scalars(q))
-    return make_page(rows, lambda e: (e.occurred_at, e.id), size)
+    return make_page(rows, lambda e: (e.occurred_at, e.created_at, e.id), size)
 
 
 @dataclass(frozen=True)

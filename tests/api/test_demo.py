@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from api.relay import from_global_id, to_global_id
 from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind
 from domain.cases.taxonomy import belongs
 from domain.cases.workflow import ACTIVE, CaseStatus
+from domain.db import Database
 from domain.demo import DEMO_PASSWORD, DEMO_USERS, MPU, PPU, load_demo, school_year_start
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode
@@ -27,6 +28,7 @@ from domain.escalations.models import (
 from domain.identity.models import Chapter, Organization, User
 from domain.outbox.models import OutboxMessage
 from domain.people.models import Consent, ConsentKind, Family, SpecialEducationStatus, Student
+from migrations import upgrade
 from tests.api.test_cli import _env, _run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -99,11 +101,6 @@ async def test_cases_span_two_school_years_every_status_and_valid_taxonomy(db, o
             Case.id, Case.status, Case.opened_on, Case.category, Case.subcategory, Case.outcome, Case.resolved_on,
             Case.closed_on, Case.next_action_due_on, Case.created_by_id, Case.tags,
         ).where(Case.organization_id.in_(org_ids.values())))).all()
-        # Escalating moves the status too: its timeline entry carries "from" and "to" like a status change.
-        changes = (await s.execute(select(CaseEvent.case_id, CaseEvent.data).where(
-            CaseEvent.organization_id.in_(org_ids.values()),
-            CaseEvent.kind.in_([CaseEventKind.STATUS_CHANGE, CaseEventKind.ESCALATION]))
-            .order_by(CaseEvent.case_id, CaseEvent.occurred_at, CaseEvent.created_at))).all()
         unassigned = await s.scalar(select(func.count()).select_from(Case).where(
             Case.organization_id.in_(org_ids.values()),
             ~exists().where(CaseAssignee.case_id == Case.id)))
@@ -129,17 +126,50 @@ async def test_cases_span_two_school_years_every_status_and_valid_taxonomy(db, o
     assert any(r.next_action_due_on and r.next_action_due_on < today for r in active)  # overdue
     assert any(r.next_action_due_on and r.next_action_due_on >= today for r in active)
     assert any(r.next_action_due_on is None for r in active)
+    await _check_timelines(db, org_ids)
 
-    # The timeline's status changes chain from INTAKE to the case's status, one valid step at a time.
+
+async def _check_timelines(db, org_ids: dict) -> None:
+    """In the order the case page shows it, each timeline's status changes chain from INTAKE to the case's
+    status one valid step at a time, and no two entries of a case tie on when they happened and were written."""
+    async with db.reader() as s:
+        status = dict((await s.execute(select(Case.id, Case.status).where(
+            Case.organization_id.in_(org_ids.values())))).all())
+        # Escalating moves the status too: its timeline entry carries "from" and "to" like a status change.
+        events = (await s.execute(select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.data, CaseEvent.occurred_at,
+                                         CaseEvent.created_at).where(
+            CaseEvent.organization_id.in_(org_ids.values()))
+            .order_by(CaseEvent.case_id, CaseEvent.occurred_at, CaseEvent.created_at))).all()
+    moments = Counter((e.case_id, e.occurred_at, e.created_at) for e in events)
+    assert [m for m, n in moments.items() if n > 1] == []
     chains: dict = {}
-    for case_id, data in changes:
-        chains.setdefault(case_id, []).append(data)
-    for r in rows:
-        chain = chains[r.id]
+    for e in events:
+        if e.kind in (CaseEventKind.STATUS_CHANGE, CaseEventKind.ESCALATION):
+            chains.setdefault(e.case_id, []).append(e.data)
+    assert set(chains) == set(status)
+    for case_id, chain in chains.items():
         assert chain[0] == {"to": "INTAKE"}
         assert all(a["to"] == b["from"] for a, b in zip(chain, chain[1:])), chain
-        assert chain[-1]["to"] == r.status.value
+        assert chain[-1]["to"] == status[case_id].value
         assert all(b["from"] != b["to"] or b["to"] == "ESCALATED" for b in chain[1:]), chain   # only up the ladder
+
+
+@pytest.mark.parametrize("hour", [1, 13, 22])
+async def test_timelines_hold_whatever_the_time_of_day(tmp_path, hour):
+    """Loaded late at night, at lunch or just before midnight (UTC), the newest entries of cases opened that
+    day still come one after another, never at the same instant (a CI run once saw them tie)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
+    upgrade(url)
+    database = Database(url)
+    try:
+        now = datetime.combine(date.today(), time(hour, 7), tzinfo=timezone.utc)
+        summary = await load_demo(database, now=now)
+        await _check_timelines(database, {o.name: o.id for o in summary.organizations})
+        async with database.reader() as s:
+            latest = await s.scalar(select(func.max(CaseEvent.occurred_at)))
+        assert latest.replace(tzinfo=timezone.utc) <= now
+    finally:
+        await database.dispose()
 
 
 async def test_families_students_consents_and_directory(db, org_ids):
