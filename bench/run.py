@@ -24,6 +24,7 @@ import asyncio
 import os
 import platform
 import random
+import re
 import secrets
 import signal
 import socket
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,21 +222,14 @@ NOTE = """mutation Note($input: AddCaseNoteInput!) { addCaseNote(input: $input) 
 MOVE = """mutation Move($input: TransitionCaseInput!) {
   transitionCase(input: $input) { case { id version status } errors { code message } } }"""
 
-def selection(schema, type_name: str, depth: int = 5) -> str:
-    """Every field of a type that needs no argument, down to the leaves (the scenario follows the schema)."""
-    from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type, is_leaf_type
-    parts = []
-    for name, f in schema.get_type(type_name).fields.items():
-        if any(isinstance(a.type, GraphQLNonNull) for a in f.args.values()):
-            continue
-        t = get_named_type(f.type)
-        if is_leaf_type(t):
-            parts.append(name)
-        elif isinstance(t, GraphQLObjectType) and depth > 1:
-            inner = selection(schema, t.name, depth - 1)
-            if inner:
-                parts.append(f"{name} {inner}")
-    return "{ " + " ".join(parts) + " }" if parts else ""
+def web_operation(source: str, name: str) -> str:
+    """The GraphQL document a page of the web app sends (its `graphql(`...`)` call named `name`), so that a
+    scenario measures exactly what the page asks for, and follows it as it changes."""
+    text = (ROOT / "web" / "src" / source).read_text()
+    for doc in re.findall(r"graphql\(`(.*?)`\)", text, re.S):
+        if re.search(rf"\b(query|mutation)\s+{name}\b", doc):
+            return doc
+    raise LookupError(f"no operation {name} in web/src/{source}")
 
 
 # ---------------------------------------------------------------- measuring
@@ -343,7 +337,7 @@ async def measure(port: int, sc: Scenario, clients: int, seconds: float, warmup:
             "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / max(1, len(lat)) if db_pid else None}
 
 
-def scenarios(fx: dict, tokens: dict[str, str], types, today: date) -> list[Scenario]:
+def scenarios(fx: dict, tokens: dict[str, str]) -> list[Scenario]:
     adv, lead = tokens[fx["advocate"]], tokens[fx["lead"]]
     cases, families = fx["cases"], fx["families"]
     words = ["interpreter", "suspension", "bus", "iep meeting", "evaluation", "translated", "aide", "lunch"]
@@ -359,13 +353,12 @@ def scenarios(fx: dict, tokens: dict[str, str], types, today: date) -> list[Scen
         Scenario("text search (50 results)", lambda i: {"query": SEARCH, "variables": {"q": words[i % len(words)]}},
                  token=adv),
     ]
-    if types.get_type("IssueStats") and "issueStats" in types.query_type.fields:
-        stats_q = "query { issueStats(groupBy: [SCHOOL, MONTH]) " + selection(types, "IssueStats") + " }"
-        out.append(Scenario("issueStats pivot [SCHOOL, MONTH] (campaign lead)", lambda i: {"query": stats_q},
-                            token=lead))
-    if types.get_type("CampaignEvidence") and "evidence" in types.get_type("Campaign").fields and fx["campaigns"]:
-        evidence_q = "query($id: ID!) { campaign(id: $id) { id evidence " + selection(types, "CampaignEvidence") + " } }"
-        camps = fx["campaigns"]
+    # The campaign lead's two pages, with the documents they send (the campaign page: its details and evidence).
+    stats_q = web_operation("pages/campaigns/IssueStats.tsx", "IssueStats")
+    out.append(Scenario("issueStats pivot [SCHOOL, MONTH] (campaign lead)", lambda i: {
+        "query": stats_q, "variables": {"groupBy": ["SCHOOL", "MONTH"]}}, token=lead))
+    if fx["campaigns"]:
+        evidence_q, camps = web_operation("pages/campaigns/CampaignPage.tsx", "CampaignPage"), fx["campaigns"]
         out.append(Scenario("campaign.evidence (criteria campaign, campaign lead)", lambda i: {
             "query": evidence_q, "variables": {"id": camps[0]}}, token=lead))
 
@@ -402,11 +395,9 @@ async def run_dataset(url: str, workers: int, seconds: float, only: list[str] | 
     tokens = await sign_in(url, [fx["advocate"], fx["lead"]])
     results = []
     with Server(url, workers, http, loop) as server:
-        from api.schema import schema as strawberry_schema
-        types = strawberry_schema._schema  # the schema the server runs (graphql-core), for robust selections
         db_pid = postmaster_of(url)
         load_before = os.getloadavg()
-        for sc in scenarios(fx, tokens, types, date.today()):
+        for sc in scenarios(fx, tokens):
             if only and not any(o in sc.name for o in only):
                 continue
             one = await measure(server.port, sc, 1, seconds)

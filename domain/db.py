@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
+import orjson
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -96,7 +97,7 @@ def tenant(organization_id: uuid.UUID | None):
 
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, json_deserializer=orjson.loads)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -115,7 +116,8 @@ def make_engine(url: str) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                 json_deserializer=orjson.loads)  # JSON columns (tags, guardians, timeline data)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _tenant_scope(conn):  # every transaction: the current organization, or none (no tenant row visible)

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, pool
 
 import domain.models  # noqa: F401  (fills the metadata)
 from domain.db import Base
+from migrations import include_object
 
 target_metadata = Base.metadata
 
@@ -14,7 +15,8 @@ def run_migrations_online() -> None:
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=url.startswith("sqlite"), compare_type=True)
+                          render_as_batch=url.startswith("sqlite"), compare_type=True,
+                          include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

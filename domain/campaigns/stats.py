@@ -145,7 +145,7 @@ def criteria_clauses(c: CaseCriteria) -> list:
     if c.tags:
         # JSON arrays differ by backend; tags are few per case, so match on the serialized list (any of them).
         tags = sorted({t.strip().lower() for t in c.tags if t and t.strip()})
-        out.append(or_(*(func.lower(cast(Case.tags, Text)).like(f'%"{t}"%') for t in tags)))
+        out.append(or_(*(func.lower(cast(Case.tags, Text)).contains(f'"{t}"', autoescape=True) for t in tags)))
     return out
 
 

@@ -41,6 +41,11 @@ class CaseEventKind(enum.Enum):
     MILESTONE = "MILESTONE"
 
 
+# The text search's GIN trigram indexes (migration 0008): PostgreSQL only (pg_trgm, btree_gin), so not in the
+# metadata, which both backends share.
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_cases_org_title_trgm", "ix_cases_org_narrative_trgm"})
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (

@@ -317,14 +317,14 @@ def _filtered(actor: Actor, f: CaseFilter, today: date):
     if f.tags:
         # JSON arrays differ by backend; tags are few per case, so match on the serialized list.
         for tag in _tags(f.tags):
-            q = q.where(func.lower(cast(Case.tags, Text)).like(f'%"{tag}"%'))
+            q = q.where(func.lower(cast(Case.tags, Text)).contains(f'"{tag}"', autoescape=True))
     if f.search:
         term = v.text(f.search, "search", max_len=200)
         if term:
-            like = f"%{term.lower()}%"
-            fields = [func.lower(Case.title).like(like)]
+            term = term.lower()  # literally: % and _ are not wildcards
+            fields = [func.lower(Case.title).contains(term, autoescape=True)]
             if actor.can("family", "identity"):
-                fields.append(func.lower(Case.narrative).like(like))
+                fields.append(func.lower(Case.narrative).contains(term, autoescape=True))
             q = q.where(or_(*fields))
     if f.overdue is not None:
         overdue = (Case.next_action_due_on < today) & Case.status.in_(ACTIVE)

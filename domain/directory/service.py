@@ -36,7 +36,7 @@ async def list_districts(db: Database, actor: Actor, *, search: str | None, firs
     require(actor, "directory", "read")
     q = select(District).where(District.organization_id == actor.organization_id)
     if search:
-        q = q.where(func.lower(District.name).like(f"%{search.strip().lower()}%"))
+        q = q.where(func.lower(District.name).contains(search.strip().lower(), autoescape=True))
     q, size = keyset(q, [District.name, District.id], False, first, after)
     async with db.reader() as s:
         rows = list(await s.scalars(q))
@@ -50,7 +50,7 @@ async def list_schools(db: Database, actor: Actor, *, district_id: uuid.UUID | N
     if district_id:
         q = q.where(School.district_id == district_id)
     if search:
-        q = q.where(func.lower(School.name).like(f"%{search.strip().lower()}%"))
+        q = q.where(func.lower(School.name).contains(search.strip().lower(), autoescape=True))
     q, size = keyset(q, [School.name, School.id], False, first, after)
     async with db.reader() as s:
         rows = list(await s.scalars(q))
@@ -91,8 +91,7 @@ async def list_district_contacts(
         q = q.where(DistrictContact.active.is_(True))
     term = v.text(search, "search", max_len=200)
     if term:
-        like = f"%{term.lower()}%"
-        q = q.where(or_(*(func.lower(c).like(like) for c in (
+        q = q.where(or_(*(func.lower(c).contains(term.lower(), autoescape=True) for c in (
             DistrictContact.name, DistrictContact.title, DistrictContact.office, DistrictContact.email))))
     columns = [DistrictContact.ladder_level, DistrictContact.name, DistrictContact.id]
     q, size = keyset(q, columns, False, first, after)

@@ -257,8 +257,9 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
     q = select(User, Membership).join(Membership, Membership.user_id == User.id).where(
         Membership.organization_id == org_id)
     if f.search and f.search.strip():
-        term = f"%{f.search.strip().lower()}%"
-        q = q.where(or_(func.lower(User.display_name).like(term), User.email.like(term)))
+        term = f.search.strip().lower()  # literally: % and _ are not wildcards
+        q = q.where(or_(func.lower(User.display_name).contains(term, autoescape=True),
+                        func.lower(User.email).contains(term, autoescape=True)))
     if f.active is not None:
         q = q.where(Membership.active.is_(f.active))
     if f.statuses:

@@ -286,6 +286,7 @@ async def test_users_list_filters_and_pages(api, world):
     assert (await emails({"role": "advocate"}))[0] == sorted([world.emails["advocate"], world.emails["advocate_south"],
                                                               invited["user"]["email"]])
     assert (await emails({"search": "SOUTH"}))[0] == [world.emails["advocate_south"]]
+    assert (await emails({"search": "%"}))[0] == []  # literally, not a wildcard
     assert (await emails({"status": ["INVITED"]}))[0] == [invited["user"]["email"]]
     assert (await emails({"status": ["DEACTIVATED"]}))[0] == [world.emails["viewer"]]
     inactive, _ = await emails({"active": False})

@@ -69,6 +69,18 @@ async def test_filters_order_and_scope(api, world):
     assert body["cases"]["totalCount"] == 4
 
 
+async def test_search_takes_percent_and_underscore_literally(api, world):
+    adv = world.tokens["advocate"]
+    fam = await create_family(api, adv, world.chapter_gids["North"])
+    await open_case(api, adv, fam["id"], title="Only 50% of IEP minutes delivered")
+    await open_case(api, adv, fam["id"], title="Form IEP_2 never sent home")
+    await open_case(api, adv, fam["id"], title="Bus late every day")
+    assert await _ids(api, adv, {"search": "%"}) == ["Only 50% of IEP minutes delivered"]
+    assert await _ids(api, adv, {"search": "iep_"}) == ["Form IEP_2 never sent home"]
+    assert await _ids(api, adv, {"search": "b_s"}) == []
+    assert await _ids(api, adv, {"search": "50%"}) == ["Only 50% of IEP minutes delivered"]
+
+
 async def test_keyset_paging_visits_every_case_once(api, world):
     await _seed(api, world)
     admin = world.tokens["admin"]
