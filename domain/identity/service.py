@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record as audit
@@ -280,6 +280,24 @@ async def logout(db: Database, actor: Actor, *, all_sessions: bool = False) -> N
         audit(s, actor, "logout", entity_type="user", entity_id=actor.user_id, detail={"all": all_sessions})
 
 
+# The live session behind a token hash, with its member, organization and chapters (one row per chapter). Built
+# once: every authenticated request runs it, and building the expression cost more than its compiled-cache lookup.
+_LIVE_SESSION = (
+    select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
+           Organization.policy_version, Organization.require_two_factor, User.totp_enabled_at,
+           Session.rotation_due, MembershipChapter.chapter_id)
+    .join(User, User.id == Session.user_id)
+    .join(Membership, (Membership.user_id == Session.user_id)
+          & (Membership.organization_id == Session.organization_id))
+    .join(Organization, Organization.id == Session.organization_id)
+    .outerjoin(MembershipChapter, (MembershipChapter.organization_id == Session.organization_id)
+               & (MembershipChapter.user_id == Session.user_id))
+    .where(Session.token_hash == bindparam("token_hash"), Session.revoked_at.is_(None),
+           Session.expires_at > bindparam("now"), Session.last_seen_at > bindparam("idle_since"),
+           User.active.is_(True), Membership.active.is_(True))
+)
+
+
 async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id: str | None = None) -> Actor | None:
     """The actor behind a session token, or None if the session is unknown, revoked, idle or expired."""
     if not token or len(token) > 200:
@@ -290,20 +308,8 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         # this task) acts in, found and set in one statement; then the session, member and chapters in one more
         if await enter_tenant_of_session_token(s, token_digest(token)) is None:
             return None
-        rows = (await s.execute(
-            select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
-                   Organization.policy_version, Organization.require_two_factor, User.totp_enabled_at,
-                   Session.rotation_due, MembershipChapter.chapter_id)
-            .join(User, User.id == Session.user_id)
-            .join(Membership, (Membership.user_id == Session.user_id)
-                  & (Membership.organization_id == Session.organization_id))
-            .join(Organization, Organization.id == Session.organization_id)
-            .outerjoin(MembershipChapter, (MembershipChapter.organization_id == Session.organization_id)
-                       & (MembershipChapter.user_id == Session.user_id))
-            .where(Session.token_hash == token_digest(token), Session.revoked_at.is_(None),
-                   Session.expires_at > now, Session.last_seen_at > now - idle,
-                   User.active.is_(True), Membership.active.is_(True))
-        )).all()
+        rows = (await s.execute(_LIVE_SESSION, {"token_hash": token_digest(token), "now": now,
+                                                "idle_since": now - idle})).all()
         if not rows:
             return None
         session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due, _ = rows[0]
