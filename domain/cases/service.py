@@ -146,9 +146,21 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
         await s.flush()
         assignees = await _assignees(s, actor, data.get("assignee_ids") or [actor.user_id])
         s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in assignees)
-        s.add(_event(actor, case, CaseEventKind.STATUS_CHANGE, "Case opened", {"to": CaseStatus.INTAKE.value}))
+        opened = _event(actor, case, CaseEventKind.STATUS_CHANGE, "Case opened", {"to": CaseStatus.INTAKE.value})
+        opened.id = new_id()
+        s.add(opened)
+        await _tell_assigned(s, actor, case, set(assignees), event_id=opened.id)
         audit(s, actor, "case.open", entity_type="case", entity_id=case.id)
     return case
+
+
+async def _tell_assigned(s: AsyncSession, actor: Actor, case: Case, user_ids: set[uuid.UUID], *,
+                         event_id: uuid.UUID) -> None:
+    """Those newly assigned to a case by someone else are told (in-app, and in their daily digest)."""
+    await notify(s, organization_id=actor.organization_id, user_ids=user_ids - {actor.user_id},
+                 kind=NotificationKind.CASE_ASSIGNED, dedupe_key=f"case_assigned:{event_id}", case_id=case.id,
+                 data={"caseReference": case_reference(case.id), "caseTitle": case.title,
+                       "byUserId": str(actor.user_id)})
 
 
 async def _case_for_write(s: AsyncSession, actor: Actor, case_id: uuid.UUID, version: int | None) -> Case:
@@ -242,11 +254,7 @@ async def assign_case(db: Database, actor: Actor, case_id: uuid.UUID, assignee_i
                        {"assignees": [str(u) for u in ids]})
         event.id = new_id()
         s.add(event)
-        # those newly assigned by someone else are told (in-app, and in their daily digest)
-        await notify(s, organization_id=actor.organization_id, user_ids=set(ids) - before - {actor.user_id},
-                     kind=NotificationKind.CASE_ASSIGNED, dedupe_key=f"case_assigned:{event.id}", case_id=case.id,
-                     data={"caseReference": case_reference(case.id), "caseTitle": case.title,
-                           "byUserId": str(actor.user_id)})
+        await _tell_assigned(s, actor, case, set(ids) - before, event_id=event.id)
         audit(s, actor, "case.assign", entity_type="case", entity_id=case.id,
               detail={"assignees": [str(u) for u in ids]})
     return case

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import validate as v
@@ -130,12 +131,16 @@ def _event(actor: Actor, case_id: uuid.UUID, kind: CaseEventKind, body: str, dat
                      author_id=actor.user_id, occurred_at=utcnow())
 
 
-async def _replay(s: AsyncSession, actor: Actor, key: str, inp: EscalateInput) -> Escalation | None:
+async def _replay(s: AsyncSession, actor: Actor, key: str, inp: EscalateInput, *, summary: str,
+                  remedy: str) -> Escalation | None:
+    """The escalation already sent with this key, if the input is the same one (a retry); a different input
+    under a used key is refused rather than silently answered with the first escalation."""
     done = await s.scalar(select(Escalation).where(
         Escalation.organization_id == actor.organization_id, Escalation.idempotency_key == key))
     if done is None:
         return None
-    if done.case_id != inp.case_id or done.contact_id != inp.contact_id:
+    sent = (done.case_id, done.contact_id, done.channel, done.summary, done.remedy_requested, done.previous_id)
+    if sent != (inp.case_id, inp.contact_id, inp.channel, summary, remedy, inp.previous_id):
         raise invalid("This idempotency key was already used for a different escalation.", "idempotencyKey")
     return done
 
@@ -147,15 +152,16 @@ async def escalate_case(db: Database, actor: Actor, inp: EscalateInput, *, today
     key = v.text(inp.idempotency_key, "idempotencyKey", max_len=100)
     if key:
         async with db.reader() as s:
-            done = await _replay(s, actor, key, inp)
+            done = await _replay(s, actor, key, inp, summary=summary, remedy=remedy)
         if done is not None:
             return done
     try:
         return await _escalate(db, actor, inp, summary=summary, remedy=remedy, key=key, today=today)
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer with its result.
+    except (IntegrityError, StaleDataError):
+        # A concurrent retry with the same key committed first (caught by the key's unique index, or by the
+        # case's version when both moved the case at once): answer with its result.
         async with db.reader() as s:
-            done = await _replay(s, actor, key, inp) if key else None
+            done = await _replay(s, actor, key, inp, summary=summary, remedy=remedy) if key else None
         if done is None:
             raise
         return done

@@ -3,6 +3,8 @@ district responsiveness, the ladder itself, and statutory deadlines started by m
 
 from __future__ import annotations
 
+import asyncio
+
 import uuid
 from datetime import date, timedelta
 
@@ -152,6 +154,27 @@ async def test_a_retried_escalation_with_the_same_key_sends_nothing_twice(api, d
     misuse = (await api.data(ESCALATE, _escalation(case["id"], contacts[2], idempotencyKey=key),
                              token=world.tokens["advocate"]))["escalateCase"]
     assert misuse["errors"][0]["field"] == "idempotencyKey"
+    # the same contact with another letter under the used key is not a retry either: refused, nothing sent
+    reworded = _escalation(case["id"], contacts[1], idempotencyKey=key)
+    reworded["i"]["summary"] = "A different account of what happened."
+    misuse = (await api.data(ESCALATE, reworded, token=world.tokens["advocate"]))["escalateCase"]
+    assert misuse["errors"][0]["code"] == "VALIDATION" and misuse["errors"][0]["field"] == "idempotencyKey"
+    assert misuse["escalation"] is None
+    assert await _count(db, Escalation, world.org_id) == 1
+    assert await _count(db, OutboxMessage, world.org_id) == 2
+
+
+async def test_two_concurrent_escalations_with_one_key_send_once(api, db, world):
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world)
+    key = str(uuid.uuid4())
+    both = await asyncio.gather(*[api.data(ESCALATE, _escalation(case["id"], contacts[1], idempotencyKey=key),
+                                           token=world.tokens["advocate"]) for _ in range(2)])
+    answers = [b["escalateCase"] for b in both]
+    assert [a["errors"] for a in answers] == [[], []]
+    assert answers[0]["escalation"]["id"] == answers[1]["escalation"]["id"]
+    assert await _count(db, Escalation, world.org_id) == 1
+    assert await _count(db, OutboxMessage, world.org_id) == 2
 
 
 async def test_acknowledge_answer_close_and_escalate_to_the_next_level(api, db, world):

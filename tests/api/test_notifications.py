@@ -51,6 +51,27 @@ async def a_case(db, world, title="3-day OSS without a hearing"):
     return admin, family, case
 
 
+OPEN = f"""mutation($i: OpenCaseInput!) {{ openCase(input: $i) {{ case {{ id title }} {ERRORS} }} }}"""
+
+
+async def test_opening_a_case_for_others_tells_them(api, db, world):
+    admin = await resolve_actor(db, world.tokens["admin"], idle=timedelta(hours=1))
+    family = await people.create_family(db, admin, {"display_name": "Nguyen family",
+                                                    "chapter_id": world.chapters["North"]})
+    body = await api.data(OPEN, {"i": {
+        "familyId": world.gid("Family", family.id), "category": "SPECIAL_EDUCATION",
+        "subcategory": "IEP_SERVICES_NOT_DELIVERED", "title": "Speech therapy minutes not delivered",
+        "assigneeIds": [world.gid("User", world.users["advocate"]), world.gid("User", world.users["admin"])]}},
+        world.tokens["admin"])
+    assert body["openCase"]["errors"] == []
+    case = body["openCase"]["case"]
+    got = await mine(api, world.tokens["advocate"])
+    assert got["unreadCount"] == 1
+    n = got["edges"][0]["node"]
+    assert (n["kind"], n["caseId"], n["caseTitle"]) == ("CASE_ASSIGNED", case["id"], case["title"])
+    assert (await mine(api, world.tokens["admin"]))["totalCount"] == 0  # opening it for myself tells me nothing
+
+
 async def test_assignment_answer_read_and_mark_all(api, db, world):
     admin, family, case = await a_case(db, world)
     gid = world.gid("Case", case.id)
