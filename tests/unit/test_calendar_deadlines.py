@@ -145,3 +145,61 @@ def test_school_year_runs_july_to_june():
 def test_unknown_profile_is_refused():
     with pytest.raises(ValueError):
         deadlines_started("NARNIA", Milestone.EVALUATION_CONSENT_SIGNED, date(2026, 11, 23), BOSTON)
+
+
+# ---------------------------------------------------------------- deadlines, by property
+
+profiles = st.sampled_from(sorted(PROFILES))
+milestones = st.sampled_from(list(Milestone))
+
+
+@given(profiles, milestones, days, closures)
+def test_every_started_deadline_is_due_by_its_rule(profile, milestone, on, cs):
+    calendar = SchoolCalendar(cs)
+    for d in deadlines_started(profile, milestone, on, calendar, removal_days_before=5, removal_days=6,
+                               disability=True):
+        assert d.rule.trigger is milestone and d.trigger_on == on and d.due_on > on
+        if d.rule.count.value == "CALENDAR_DAYS":
+            assert d.due_on == on + timedelta(days=d.rule.days)
+        else:  # exactly the rule's number of school days later, and a school day itself
+            assert calendar.school_days_between(on, d.due_on) == d.rule.days
+            assert calendar.is_school_day(d.due_on)
+        # and some later milestone of the same profile can keep it
+        assert d.rule.code in rule_codes_met_by(profile, d.rule.met_by)
+
+
+@given(profiles, days, st.integers(min_value=0, max_value=30), st.integers(min_value=0, max_value=15),
+       st.booleans())
+def test_the_removal_threshold_starts_only_on_the_removal_that_crosses_ten_days(profile, on, before, added,
+                                                                                 disability):
+    started = {d.rule.code for d in deadlines_started(profile, Milestone.REMOVAL_RECORDED, on, SchoolCalendar(),
+                                                      removal_days_before=before, removal_days=added,
+                                                      disability=disability)}
+    crosses = disability and before <= 10 < before + added
+    assert ("REMOVAL_THRESHOLD_MANIFESTATION" in started) == crosses
+    # a sequence of removals in one school year starts it at most once
+    if disability and added:
+        total, starts = 0, 0
+        for _ in range(8):
+            starts += bool(deadlines_started(profile, Milestone.REMOVAL_RECORDED, on, SchoolCalendar(),
+                                             removal_days_before=total, removal_days=added, disability=True))
+            total += added
+        assert starts == (1 if total > 10 else 0)
+
+
+@given(days, days, st.one_of(st.none(), days))
+def test_a_deadline_has_exactly_one_status(due, today, met):
+    got = status(due_on=due, met_on=met, today=today)
+    if met is None:
+        assert got is (DeadlineStatus.MISSED if today > due else DeadlineStatus.OPEN)
+    else:  # once kept, the status no longer depends on today
+        assert got is (DeadlineStatus.MET if met <= due else DeadlineStatus.MET_LATE)
+        assert got is status(due_on=due, met_on=met, today=today + timedelta(days=365))
+
+
+@given(days, days)
+def test_school_year_runs_july_to_june_for_every_day(a, b):
+    year = school_year_of(a)
+    assert date(year, 7, 1) <= a <= date(year + 1, 6, 30)
+    if a <= b:
+        assert school_year_of(a) <= school_year_of(b)
