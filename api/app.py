@@ -22,6 +22,7 @@ from strawberry.http.ides import GraphQL_IDE
 from api.campaigns import routes as campaign_routes
 from api.context import Context
 from api import web
+from api.limits import BodySizeLimit
 from api.observability import RequestIdMiddleware, healthz, metrics, readyz
 from api.tenancy import TenantScopeMiddleware
 from api.schema import schema_for
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
     )
     app.add_middleware(TenantScopeMiddleware)  # row-level security: no organization until the actor is known
+    app.add_middleware(BodySizeLimit)  # inside the request id: a refusal is logged and carries its id
     app.add_middleware(RequestIdMiddleware)
     if db is not None:
         app.state.db, app.state.settings = db, settings

@@ -6,12 +6,17 @@ the cost of what is selected under it by its page size (`first`, or the default 
 Every refusal is a GraphQL error with a stable code in `extensions.code` and changes nothing:
 
     QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS, QUERY_TOO_COSTLY
+
+Before any of that, a request body over MAX_BODY_BYTES is refused with HTTP 413 and PAYLOAD_TOO_LARGE
+(`BodySizeLimit`), whether it announces its length or streams it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from graphql import (
     FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLInterfaceType, GraphQLObjectType,
@@ -29,6 +34,59 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 MAX_COST = 15000
+# The largest request body: an import file (at most 20 MB decoded, domain.imports.service.MAX_API_BYTES) sent as
+# base64 in JSON is ~26.7 MB; nothing else comes close.
+MAX_BODY_BYTES = 28 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuses a request body larger than `limit` before the app has done anything with it
+    (an announced Content-Length at once, a streamed body as soon as it passes the limit), so no request can
+    make a worker buffer an arbitrary amount of memory."""
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await self._refuse(send)
+        seen, started = 0, False
+
+        async def counted_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracked_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _TooLarge:
+            if started:
+                raise
+            await self._refuse(send)
+
+    async def _refuse(self, send) -> None:
+        body = orjson.dumps({"errors": [{
+            "message": f"The request is larger than {self.limit // (1024 * 1024)} MB.",
+            "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": self.limit}}]})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
 
 
 class _Tagging:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from api.app import create_app
 from api.cli import main as cli_main
-from api.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
+from api.limits import MAX_ALIASES, MAX_BODY_BYTES, MAX_COST, MAX_DEPTH, MAX_TOKENS
 from api.observability import JsonFormatter
 from domain.config import DEFAULT_SECRET, Settings
 from domain.db import Database
@@ -102,6 +102,34 @@ async def test_no_batching_no_get_queries_no_multipart(client, world):
     assert multipart.status_code == 400 and codes(multipart.json()) == ["UNSUPPORTED_CONTENT_TYPE"]
     broken = await client.post("/graphql", content=b"{not json", headers={**auth, "Content-Type": "application/json"})
     assert broken.status_code == 400 and codes(broken.json()) == ["BAD_REQUEST"]
+
+
+CREATE_FAMILY = """mutation($i: CreateFamilyInput!) { createFamily(input: $i) { family { id } errors { code } } }"""
+FAMILY_COUNT = "query { families(first: 1) { totalCount } }"
+
+
+async def test_a_request_body_over_the_limit_is_refused_and_changes_nothing(client, api, world):
+    auth = {"Authorization": f"Bearer {world.tokens['admin']}", "Content-Type": "application/json"}
+    before = (await api(FAMILY_COUNT, token=world.tokens["admin"]))["data"]["families"]["totalCount"]
+    payload = {"query": CREATE_FAMILY, "variables": {"i": {"displayName": "Big family",
+                                                          "contactNotes": "x" * (MAX_BODY_BYTES + 10)}}}
+    raw = json.dumps(payload).encode()
+    announced = await client.post("/graphql", content=raw, headers=auth)
+    assert announced.status_code == 413 and codes(announced.json()) == ["PAYLOAD_TOO_LARGE"]
+    assert announced.headers["x-request-id"]
+
+    async def stream():  # no Content-Length: counted as it arrives
+        for i in range(0, len(raw), 1 << 20):
+            yield raw[i:i + (1 << 20)]
+    streamed = await client.post("/graphql", content=stream(), headers=auth)
+    assert streamed.status_code == 413 and codes(streamed.json()) == ["PAYLOAD_TOO_LARGE"]
+    after = (await api(FAMILY_COUNT, token=world.tokens["admin"]))["data"]["families"]["totalCount"]
+    assert after == before
+    # a large request under the limit is served as usual
+    payload["variables"]["i"]["contactNotes"] = "y" * 2000
+    padded = json.dumps(payload) + " " * (MAX_BODY_BYTES // 2)
+    ok = await client.post("/graphql", content=padded.encode(), headers=auth)
+    assert ok.status_code == 200 and ok.json()["data"]["createFamily"]["errors"] == []
 
 
 # ---------------------------------------------------------------- production mode
