@@ -35,3 +35,9 @@ def record(
     )
     session.add(event)
     return event
+
+
+def read_detail(records, **extra) -> dict:
+    """The detail of a list read's audit row: how many records were shown and which (so that who saw a given
+    child's record can be answered from the log, not only that someone listed some)."""
+    return {"count": len(records), "ids": [str(r.id) for r in records], **extra}

@@ -12,7 +12,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import validate as v
-from domain.audit.service import record as audit
+from domain.audit.service import read_detail, record as audit
 from domain.cases import taxonomy
 from domain.cases.models import (
     PRIORITY_RANK, Case, CaseAssignee, CaseEvent, CaseEventKind, CasePriority, case_reference,
@@ -350,7 +350,7 @@ async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOr
     async with db.transaction() as s:
         rows = list(await s.scalars(q))
         total = await s.scalar(select(func.count()).select_from(base.subquery())) if with_total else None
-        audit(s, actor, "case.list", entity_type="case", detail={"count": min(len(rows), size)})
+        audit(s, actor, "case.list", entity_type="case", detail=read_detail(rows[:size]))
     attrs = [c.key for c in columns]
     return make_page(rows, lambda c: tuple(getattr(c, a) for a in attrs), size, total)
 

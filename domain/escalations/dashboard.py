@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from domain.audit.service import read_detail, record as audit
 from domain.cases.models import Case, CaseAssignee
 from domain.cases.workflow import ACTIVE
 from domain.db import Database
@@ -36,7 +37,7 @@ async def dashboard(db: Database, actor: Actor, *, today: date, school_days: int
                Case.id.in_(select(CaseAssignee.case_id).where(CaseAssignee.user_id == actor.user_id)))
     scope = and_(Case.organization_id == actor.organization_id, visible_cases(actor.case_scope()), mine)
     until = SchoolCalendar().add_school_days(today, school_days)
-    async with db.reader() as s:
+    async with db.transaction() as s:  # the dashboard shows case records: on the record like any list of them
         open_cases = list(await s.scalars(select(Case).where(scope, Case.status.in_(ACTIVE)).order_by(
             Case.next_action_due_on.is_(None), Case.next_action_due_on, Case.priority_rank.desc(), Case.id)
             .limit(limit)))
@@ -47,6 +48,7 @@ async def dashboard(db: Database, actor: Actor, *, today: date, school_days: int
                 scope, Escalation.status.in_(OPEN_STATUSES), Escalation.response_due_on <= horizon)
                 .order_by(Escalation.response_due_on, Escalation.id)))
         cals = await calendars(s, actor.organization_id, {e.district_id for e in rows})
+        audit(s, actor, "case.list", entity_type="case", detail=read_detail(open_cases, via="dashboard"))
     overdue = [e for e in rows if e.response_due_on < today][:limit]
     due_soon = [e for e in rows
                 if today <= e.response_due_on <= cals[e.district_id].add_school_days(today, school_days)][:limit]

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import validate as v
-from domain.audit.service import record as audit
+from domain.audit.service import read_detail, record as audit
 from domain.cases import taxonomy
 from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind, case_reference
 from domain.cases.workflow import ACTIVE, CaseStatus, TransitionError, check_transition
@@ -400,16 +400,22 @@ async def list_escalations(db: Database, actor: Actor, f: EscalationFilter, *, t
     if f.due_before:
         q = q.where(Escalation.status.in_(OPEN_STATUSES), Escalation.response_due_on < f.due_before)
     q, size = keyset(q, [Escalation.response_due_on, Escalation.id], False, first, after)
-    async with db.reader() as s:
+    async with db.transaction() as s:  # an escalation tells about a child's case: its reads are on the record
         rows = list(await s.scalars(q))
+        audit(s, actor, "escalation.list", entity_type="escalation", detail=read_detail(
+            rows[:size], cases=sorted({str(e.case_id) for e in rows[:size]})))
     return make_page(rows, lambda e: (e.response_due_on, e.id), size)
 
 
 async def get_escalation(db: Database, actor: Actor, escalation_id: uuid.UUID) -> Escalation | None:
     if not actor.can("escalation", "read"):
         return None
-    async with db.reader() as s:
-        return await s.scalar(_visible(actor).where(Escalation.id == escalation_id))
+    async with db.transaction() as s:
+        found = await s.scalar(_visible(actor).where(Escalation.id == escalation_id))
+        if found is not None:
+            audit(s, actor, "escalation.read", entity_type="escalation", entity_id=found.id,
+                  detail={"case": str(found.case_id)})
+        return found
 
 
 async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import validate as v
-from domain.audit.service import record as audit
+from domain.audit.service import read_detail, record as audit
 from domain.db import Database, utcnow
 from domain.directory.models import School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
@@ -147,8 +147,9 @@ async def list_families(
         if not actor.can("family", "identity"):
             raise DomainError(ErrorCode.FORBIDDEN, "Searching families by name needs the family identity permission.",
                               "search")
-        term = f"%{search.strip().lower()}%"
-        q = q.where(or_(func.lower(Family.display_name).like(term), func.lower(Family.phone).like(term)))
+        term = search.strip().lower()  # literally: % and _ are not wildcards
+        q = q.where(or_(func.lower(Family.display_name).contains(term, autoescape=True),
+                        func.lower(Family.phone).contains(term, autoescape=True)))
     if chapter_id:
         q = q.where(Family.chapter_id == chapter_id)
     if language:
@@ -156,7 +157,7 @@ async def list_families(
     q, size = keyset(q, [Family.created_at, Family.id], True, first, after)
     async with db.transaction() as s:
         rows = list(await s.scalars(q))
-        audit(s, actor, "family.list", entity_type="family", detail={"count": min(len(rows), size)})
+        audit(s, actor, "family.list", entity_type="family", detail=read_detail(rows[:size]))
     return make_page(rows, lambda f: (f.created_at, f.id), size)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from api.relay import from_global_id
 from domain.audit.models import AuditEvent
 from tests.api.ops import GET_CASE, OPEN_CASE, create_family, open_case
 
@@ -39,3 +40,17 @@ async def test_a_refused_mutation_writes_nothing(api, db, world):
                                             "subcategory": "PLACEMENT", "title": "x"}}, token=adv)
     assert body["openCase"]["errors"][0]["code"] == "VALIDATION"
     assert len(await _rows(db, world.org_id)) == before
+
+
+async def test_a_list_read_records_which_records_were_shown(api, db, world):
+    adv = world.tokens["advocate"]
+    fam = await create_family(api, adv, world.chapter_gids["North"])
+    case = await open_case(api, adv, fam["id"])
+    listed = await api.data("query { cases(first: 5) { edges { node { id } } } families(first: 5) { edges { node { id } } } }",
+                            token=adv)
+    assert [e["node"]["id"] for e in listed["cases"]["edges"]] == [case["id"]]
+    rows = [r for r in await _rows(db, world.org_id) if r.actor_user_id == world.users["advocate"]]
+    cases_read = next(r for r in rows if r.action == "case.list")
+    families_read = next(r for r in rows if r.action == "family.list")
+    assert cases_read.detail == {"count": 1, "ids": [str(from_global_id(case["id"])[1])]}
+    assert families_read.detail == {"count": 1, "ids": [str(from_global_id(fam["id"])[1])]}

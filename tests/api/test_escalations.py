@@ -383,3 +383,27 @@ async def test_escalation_mail_reaches_the_contact_and_the_family_in_spanish(api
     shown = (await api.data(f"query($id: ID!) {{ node(id: $id) {{ ... on Escalation {{ mail {{ kind status }} }} }} }}",
                             {"id": esc["id"]}, token=world.tokens["advocate"]))["node"]["mail"]
     assert {m["status"] for m in shown} == {"SENT"}
+
+
+async def test_reading_escalations_is_on_the_record(api, db, world):
+    from api.relay import from_global_id
+    from domain.audit.models import AuditEvent
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world)
+    adv = world.tokens["advocate"]
+    esc = (await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=adv))["escalateCase"]["escalation"]
+    listed = await api.data("query { escalations(first: 10) { edges { node { id } } } }", token=adv)
+    assert [e["node"]["id"] for e in listed["escalations"]["edges"]] == [esc["id"]]
+    one = await api.data("query($id: ID!) { node(id: $id) { ... on Escalation { id } } }", {"id": esc["id"]},
+                         token=adv)
+    assert one["node"]["id"] == esc["id"]
+    await api.data("query { dashboard { openCases { id } } }", token=adv)
+    async with db.reader() as s:
+        rows = {r.action: r for r in await s.scalars(select(AuditEvent).where(
+            AuditEvent.organization_id == world.org_id, AuditEvent.actor_user_id == world.users["advocate"],
+            AuditEvent.action.in_(["escalation.list", "escalation.read", "case.list"])))}
+    esc_id, case_id = from_global_id(esc["id"])[1], from_global_id(case["id"])[1]
+    assert rows["escalation.list"].detail["ids"] == [str(esc_id)]
+    assert rows["escalation.list"].detail["cases"] == [str(case_id)]
+    assert rows["escalation.read"].entity_id == esc_id and rows["escalation.read"].detail["case"] == str(case_id)
+    assert rows["case.list"].detail["via"] == "dashboard" and str(case_id) in rows["case.list"].detail["ids"]

@@ -81,6 +81,18 @@ async def test_search_takes_percent_and_underscore_literally(api, world):
     assert await _ids(api, adv, {"search": "50%"}) == ["Only 50% of IEP minutes delivered"]
 
 
+async def test_family_search_takes_percent_and_underscore_literally(api, world):
+    adv = world.tokens["advocate"]
+    for name in ("Garcia_Lopez family", "Garcia Lopez family", "Nguyen family"):
+        await create_family(api, adv, world.chapter_gids["North"], displayName=name)
+    found = lambda term: api.data("query($q: String) { families(search: $q) { edges { node { displayName } } } }",
+                                  {"q": term}, token=adv)
+    names = lambda body: sorted(e["node"]["displayName"] for e in body["families"]["edges"])
+    assert names(await found("garcia_")) == ["Garcia_Lopez family"]
+    assert names(await found("%")) == []
+    assert names(await found("garcia")) == ["Garcia Lopez family", "Garcia_Lopez family"]
+
+
 async def test_keyset_paging_visits_every_case_once(api, world):
     await _seed(api, world)
     admin = world.tokens["admin"]
