@@ -39,13 +39,15 @@ class MemberType:
     joined_at: datetime | None = strawberry.field(description="When they accepted the invitation.")
     deactivated_at: datetime | None
     last_seen_at: datetime | None = strawberry.field(description="Their last request in this organization.")
+    preferred_language: str = strawberry.field(description="The language of their mail (they choose it: "
+                                                           "setMyLanguage; an invitation sets the first one).")
 
     @classmethod
     def of(cls, m: user_service.MemberView) -> "MemberType":
         return cls(user=UserType.of(m.user), status=m.status, roles=m.roles,
                    chapters=[ChapterType.of(c) for c in m.chapters], added_at=m.membership.created_at,
                    joined_at=m.membership.joined_at, deactivated_at=m.membership.deactivated_at,
-                   last_seen_at=m.last_seen_at)
+                   last_seen_at=m.last_seen_at, preferred_language=m.user.preferred_language)
 
 
 @strawberry.type
@@ -107,6 +109,14 @@ class InviteUserInput:
 class ResendInvitationInput:
     user_id: strawberry.ID
     language: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Optional, up to 100 characters: a retry with the same key and input sends no "
+                                  "second mail and answers as the first call did.")
+
+
+@strawberry.input
+class SendPasswordResetInput:
+    user_id: strawberry.ID
     idempotency_key: str | None = strawberry.field(
         default=None, description="Optional, up to 100 characters: a retry with the same key and input sends no "
                                   "second mail and answers as the first call did.")
@@ -212,6 +222,13 @@ class ChapterPayload:
     errors: list[UserError]
 
 
+@strawberry.type
+class SendPasswordResetPayload:
+    member: MemberType | None
+    expires_at: datetime | None = strawberry.field(description="When the mailed link stops working.")
+    errors: list[UserError]
+
+
 def _member(view) -> MemberType | None:
     return view and MemberType.of(view)
 
@@ -283,6 +300,20 @@ class AdminMutation:
                 idempotency_key=input.idempotency_key)
         view, errors = await attempt(run)
         return MemberPayload(member=_member(view), errors=errors)
+
+    @strawberry.mutation(description="Mail an active member a single-use password reset link (valid "
+                                     "ADVOCASE_PASSWORD_RESET_TTL_MINUTES), the same as requestPasswordReset; "
+                                     "the link goes only to their own address. Needs user:manage.")
+    async def send_password_reset(self, info: Info, input: SendPasswordResetInput) -> SendPasswordResetPayload:
+        ctx = info.context
+
+        async def run():
+            return await user_service.send_password_reset(
+                ctx.db, ctx.actor, decode(input.user_id, "User", "userId"), public_url=ctx.settings.public_url,
+                ttl=timedelta(minutes=ctx.settings.password_reset_ttl_minutes), idempotency_key=input.idempotency_key)
+        done, errors = await attempt(run)
+        view, expires_at = done or (None, None)
+        return SendPasswordResetPayload(member=_member(view), expires_at=expires_at, errors=errors)
 
     @strawberry.mutation(description="Replace a member's roles (the last active admin keeps admin).")
     async def set_user_roles(self, info: Info, input: SetUserRolesInput) -> MemberPayload:

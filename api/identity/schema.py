@@ -33,6 +33,7 @@ async def build_me(info: Info, actor: Actor) -> Me:
         memberships=[OrganizationMembership(organization=OrganizationType.of(m.organization), roles=m.roles,
                                             chapters=[ChapterType.of(c) for c in m.chapters]) for m in memberships],
         organization_chapters=[ChapterType.of(c) for c in all_chapters],
+        preferred_language=user.preferred_language,
         two_factor_enabled=user.totp_enabled_at is not None,
         two_factor_enrollment_required=bool(here.organization.require_two_factor) and user.totp_enabled_at is None,
     )
@@ -69,6 +70,8 @@ class ResetPasswordInput:
 @strawberry.type
 class RequestPasswordResetPayload:
     ok: bool = strawberry.field(description="Always true: the answer does not tell whether the account exists.")
+    valid_minutes: int = strawberry.field(description="How long a mailed link works "
+                                                      "(ADVOCASE_PASSWORD_RESET_TTL_MINUTES), for the confirmation.")
     errors: list[UserError]
 
 
@@ -100,6 +103,18 @@ async def _signed_in(info: Info, sign_in) -> LoginPayload:
 @strawberry.input
 class LogoutInput:
     all_sessions: bool = strawberry.field(default=False, description="End every session of mine, everywhere.")
+
+
+@strawberry.input
+class SetMyLanguageInput:
+    language: str = strawberry.field(description="A language my organization offers (organization.languages), "
+                                                 "e.g. \"es\".")
+
+
+@strawberry.type
+class SetMyLanguagePayload:
+    me: Me | None
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -139,7 +154,7 @@ class IdentityMutation:
         await users.request_password_reset(
             ctx.db, email=input.email, public_url=ctx.settings.public_url,
             ttl=timedelta(minutes=ctx.settings.password_reset_ttl_minutes), request_id=ctx.request_id)
-        return RequestPasswordResetPayload(ok=True, errors=[])
+        return RequestPasswordResetPayload(ok=True, valid_minutes=ctx.settings.password_reset_ttl_minutes, errors=[])
 
     @strawberry.mutation(description="Set a new password with a reset link (works once); every session of the "
                                      "account ends.")
@@ -151,6 +166,13 @@ class IdentityMutation:
         if client_session_ended:  # security: the browser is not left holding a session id of the account
             clear_session_cookie(ctx.response, ctx.settings)
         return ResetPasswordPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="The language of my mail (daily digest, notices, password resets): one my "
+                                     "organization offers, else VALIDATION. Any signed-in member, for themselves.")
+    async def set_my_language(self, info: Info, input: SetMyLanguageInput) -> SetMyLanguagePayload:
+        ctx = info.context
+        _, errors = await attempt(lambda: users.set_my_language(ctx.db, ctx.actor, language=input.language))
+        return SetMyLanguagePayload(me=None if errors else await build_me(info, ctx.actor), errors=errors)
 
     @strawberry.mutation(description="End this session (or all of mine) on the server.")
     async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:

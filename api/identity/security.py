@@ -13,6 +13,7 @@ from api.resolve import attempt
 from api.session import set_session_cookie
 from domain.identity import service
 from domain.security import totp
+from domain.security.throttle import ThrottlePolicy
 
 
 async def rotate_own_session(info: Info) -> str:
@@ -76,19 +77,22 @@ class SecurityMutation:
                                                otpauth_uri=enrollment and enrollment.uri, errors=errors)
 
     @strawberry.mutation(description="Turn my second factor on with a code from the app. My other sessions end; "
-                                     "this one gets a new id.")
+                                     "this one gets a new id. Wrong codes are throttled (RATE_LIMITED).")
     async def confirm_two_factor_enrollment(self, info: Info, input: ConfirmTwoFactorEnrollmentInput
                                             ) -> ConfirmTwoFactorEnrollmentPayload:
         ctx = info.context
-        _, errors = await attempt(lambda: totp.confirm_enrollment(ctx.db, ctx.actor, code=input.code))
+        _, errors = await attempt(lambda: totp.confirm_enrollment(
+            ctx.db, ctx.actor, code=input.code, throttle=ThrottlePolicy.of(ctx.settings)))
         token = None if errors else await rotate_own_session(info)
         return ConfirmTwoFactorEnrollmentPayload(ok=not errors, token=token, errors=errors)
 
     @strawberry.mutation(description="Turn my second factor off (needs a current code; refused while my "
-                                     "organization requires one). My other sessions end.")
+                                     "organization requires one). My other sessions end. Wrong codes are "
+                                     "throttled (RATE_LIMITED).")
     async def disable_two_factor(self, info: Info, input: DisableTwoFactorInput) -> DisableTwoFactorPayload:
         ctx = info.context
-        _, errors = await attempt(lambda: totp.disable(ctx.db, ctx.actor, code=input.code))
+        _, errors = await attempt(lambda: totp.disable(
+            ctx.db, ctx.actor, code=input.code, throttle=ThrottlePolicy.of(ctx.settings)))
         return DisableTwoFactorPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Require (or stop requiring) a second factor of every member. Members "

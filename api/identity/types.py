@@ -66,6 +66,9 @@ class Me:
     memberships: list[OrganizationMembership] = strawberry.field(description="Every organization I belong to.")
     organization_chapters: list[ChapterType] = strawberry.field(
         description="All chapters of this organization (needs organization:read, else empty).")
+    preferred_language: str = strawberry.field(
+        default="en", description="The language of my mail (daily digest, notices, password resets); set it "
+                                  "with setMyLanguage.")
     two_factor_enabled: bool = strawberry.field(default=False, description="My second factor (TOTP) is on.")
     two_factor_enrollment_required: bool = strawberry.field(
         default=False, description="My organization requires a second factor I have not turned on: until I do "

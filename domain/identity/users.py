@@ -389,6 +389,34 @@ async def accept_invitation(db: Database, *, token: str, password: str, display_
 # ---------------------------------------------------------------- password reset
 
 
+def _reset_mail(user: User | None, org: Organization | None, *, public_url: str,
+                ttl: timedelta) -> tuple[str, dict]:
+    """A new reset link's token digest and the mail's context (the link carries the token itself)."""
+    token = secrets.token_urlsafe(32)
+    return token_digest(token), {
+        "user_name": user.display_name if user else "", "organization_name": org.name if org else "",
+        "reset_url": link(public_url, "reset-password", token), "valid_minutes": max(1, int(ttl.total_seconds() // 60))}
+
+
+async def _resets_last_hour(s: AsyncSession, user_id: uuid.UUID) -> int:
+    return await s.scalar(select(func.count()).select_from(UserToken).where(
+        UserToken.user_id == user_id, UserToken.purpose == TokenPurpose.PASSWORD_RESET,
+        UserToken.created_at > utcnow() - timedelta(hours=1)))
+
+
+async def _mail_reset_link(s: AsyncSession, *, user: User, org: Organization, digest: str, context: dict,
+                           ttl: timedelta, created_by: uuid.UUID | None) -> UserToken:
+    """The one place a password reset link is made: its token row and the mail, in the caller's unit of work.
+    Whoever asked (the member themselves or an admin) the link goes only to the member's own address."""
+    row = UserToken(organization_id=org.id, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET,
+                    token_hash=digest, expires_at=utcnow() + ttl, created_by_user_id=created_by)
+    s.add(row)
+    await enqueue(s, organization_id=org.id, kind="password_reset", template="password_reset",
+                  language=user.preferred_language, to=[user.email], related_type="User",
+                  related_id=user.id, context=context)
+    return row
+
+
 async def request_password_reset(db: Database, *, email: str, public_url: str, ttl: timedelta,
                                  request_id: str | None = None) -> None:
     """Mails a reset link if the email belongs to an active member somewhere; says nothing either way.
@@ -408,15 +436,9 @@ async def request_password_reset(db: Database, *, email: str, public_url: str, t
         await enter_tenant(s, first)  # None: no tenant, nothing below is found
         m = await s.scalar(select(Membership).where(Membership.user_id == user_id,
                                                     Membership.organization_id == (first or _NOBODY)))
-        recent = await s.scalar(select(func.count()).select_from(UserToken).where(
-            UserToken.user_id == user_id, UserToken.purpose == TokenPurpose.PASSWORD_RESET,
-            UserToken.created_at > utcnow() - timedelta(hours=1)))
+        recent = await _resets_last_hour(s, user_id)
         org = await s.get(Organization, first or _NOBODY)
-        token = secrets.token_urlsafe(32)
-        digest = token_digest(token)
-        context = {"user_name": user.display_name if user else "", "organization_name": org.name if org else "",
-                   "reset_url": link(public_url, "reset-password", token),
-                   "valid_minutes": max(1, int(ttl.total_seconds() // 60))}
+        digest, context = _reset_mail(user, org, public_url=public_url, ttl=ttl)
         if m is None or org is None:
             render("password_reset", "en", context)  # the same work as the mail below
             audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id if user else None,
@@ -428,15 +450,43 @@ async def request_password_reset(db: Database, *, email: str, public_url: str, t
                   organization_id=org.id, user_id=user.id, request_id=request_id,
                   detail={"sent": False, "reason": "rate limited"})
         else:
-            row = UserToken(organization_id=org.id, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET,
-                            token_hash=digest, expires_at=utcnow() + ttl, created_by_user_id=None)
-            s.add(row)
-            await enqueue(s, organization_id=org.id, kind="password_reset", template="password_reset",
-                          language=user.preferred_language, to=[user.email], related_type="User",
-                          related_id=user.id, context=context)
+            row = await _mail_reset_link(s, user=user, org=org, digest=digest, context=context, ttl=ttl,
+                                         created_by=None)
             audit(s, None, "password_reset.request", entity_type="user", entity_id=user.id,
                   organization_id=org.id, user_id=user.id, request_id=request_id,
                   detail={"sent": True, "expires_at": row.expires_at.isoformat()})
+
+
+async def send_password_reset(db: Database, actor: Actor, user_id: uuid.UUID, *, public_url: str,
+                              ttl: timedelta, idempotency_key: str | None = None) -> tuple[MemberView, datetime]:
+    """An admin mails an active member a reset link (the same link and mail as requestPasswordReset; the admin
+    never sees it). Counts toward the member's RESET_MAILS_PER_HOUR, whoever asked. Returns the member and
+    when the link expires."""
+    _require(actor)
+    org_id = actor.organization_id
+    async with db.transaction() as s:
+        done = await idempotency.claim(s, actor, "sendPasswordReset", idempotency_key, (str(user_id),))
+        if done:  # a retry: that mail went out already
+            return await _view(s, org_id, user_id), (await s.get(UserToken, done.result_id)).expires_at
+        user, m = await _member(s, org_id, user_id, lock=True)  # one count of recent links at a time
+        if status_of(m) is not MemberStatus.ACTIVE or not user.active:
+            why = {MemberStatus.INVITED: "invited: resend the invitation instead",
+                   MemberStatus.DEACTIVATED: "deactivated"}.get(status_of(m), "a disabled account")
+            raise DomainError(ErrorCode.CONFLICT, "Only an active member can be sent a password reset link (this "
+                              f"member is {why}).", "userId")
+        await _check_target(s, actor, await _roles_of(s, org_id, user_id))
+        if await _resets_last_hour(s, user.id) >= RESET_MAILS_PER_HOUR:
+            raise DomainError(ErrorCode.RATE_LIMITED, f"At most {RESET_MAILS_PER_HOUR} password reset mails an hour "
+                              "can go to one person; try again later.", "userId")
+        org = await s.get(Organization, org_id)
+        digest, context = _reset_mail(user, org, public_url=public_url, ttl=ttl)
+        row = await _mail_reset_link(s, user=user, org=org, digest=digest, context=context, ttl=ttl,
+                                     created_by=actor.user_id)
+        audit(s, actor, "password_reset.send", entity_type="user", entity_id=user.id,
+              detail={"sent": True, "expires_at": row.expires_at.isoformat()})
+        await s.flush()
+        await idempotency.complete(s, actor, "sendPasswordReset", idempotency_key, row.id)
+        return await _view(s, org_id, user_id), row.expires_at
 
 
 async def reset_password(db: Database, *, token: str, new_password: str, request_id: str | None = None,
@@ -549,3 +599,28 @@ async def reactivate_user(db: Database, actor: Actor, user_id: uuid.UUID) -> Mem
               detail={"from": was.value, "to": status_of(m).value})
         await s.flush()
         return await _view(s, org_id, user_id)
+
+
+# ---------------------------------------------------------------- my own account
+
+
+def _language_code(raw: str | None) -> str:
+    return (raw or "").strip().lower().replace("_", "-")
+
+
+async def set_my_language(db: Database, actor: Actor, *, language: str) -> str:
+    """The language of my mail (daily digest, notices, password resets): one the organization offers
+    (Organization.languages, e.g. en, es). Anything else is a VALIDATION error and changes nothing. The choice is
+    the account's, so it holds in every organization I belong to. Everyone may make it for themselves."""
+    code = _language_code(language)
+    async with db.transaction() as s:
+        org = await s.get(Organization, actor.organization_id)
+        offered = [_language_code(c) for c in org.languages or []]
+        if code not in offered:
+            raise invalid(f"Choose one of the languages your organization offers: {', '.join(offered)}.", "language")
+        user = await s.get(User, actor.user_id, with_for_update=True)
+        before = user.preferred_language
+        user.preferred_language = code
+        audit(s, actor, "user.language", entity_type="user", entity_id=user.id,
+              detail={"from": before, "to": code, "changed": before != code})
+    return code

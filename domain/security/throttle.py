@@ -1,4 +1,5 @@
-"""Throttling failed sign-ins, per account (the email typed) and per client address.
+"""Throttling failed sign-ins, per account (the email typed) and per client address; and wrong second-factor
+codes of a signed-in member (turning the factor on or off), per member (scope "totp", keyed by the user id).
 
 Every attempt is counted *before* the password is checked, in a locked row of the database, and undone only
 when the sign-in succeeds: so several attempts in one request (aliases), parallel requests and several API
@@ -10,6 +11,7 @@ is locked for the window. Failures older than the window are forgotten.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,7 +41,8 @@ class ThrottlePolicy:
                    window=timedelta(minutes=settings.login_lockout_minutes))
 
     def limits(self, scope: str) -> tuple[int, int]:
-        return ((self.free_failures, self.lockout_failures) if scope == "account"
+        """(free, lockout) failures of a scope: a member's codes ("totp") count like an account's sign-ins."""
+        return ((self.free_failures, self.lockout_failures) if scope in ("account", "totp")
                 else (self.address_free_failures, self.address_lockout_failures))
 
 
@@ -50,10 +53,16 @@ def delay_after(failures: int, free: int) -> timedelta:
     return timedelta(seconds=min(2 ** (failures - free + 1), MAX_DELAY_SECONDS))
 
 
-def rate_limited(wait: timedelta, locked: bool) -> DomainError:
+_REASONS = {  # (locked, must wait)
+    "sign-in": ("Sign-in is locked after too many failed attempts", "Too many failed sign-in attempts"),
+    "code": ("Second-factor codes are locked after too many wrong ones", "Too many wrong second-factor codes"),
+}
+
+
+def rate_limited(wait: timedelta, locked: bool, *, of: str = "sign-in") -> DomainError:
     seconds = max(1, math.ceil(wait.total_seconds()))
     when = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-    why = "Sign-in is locked after too many failed attempts" if locked else "Too many failed sign-in attempts"
+    why = _REASONS[of][0 if locked else 1]
     return DomainError(ErrorCode.RATE_LIMITED, f"{why}. Try again in {when}.", None)
 
 
@@ -86,18 +95,38 @@ def _keys(email: str, address: str | None) -> list[tuple[str, str]]:
 async def reserve_attempt(db: Database, policy: ThrottlePolicy, *, email: str, address: str | None) -> None:
     """Refuse (RATE_LIMITED) if the account or address is locked or must still wait; else count this attempt
     as a failure until `attempt_succeeded` says otherwise."""
+    await _reserve(db, policy, _keys(email, address), of="sign-in")
+
+
+async def reserve_code_attempt(db: Database, policy: ThrottlePolicy, *, user_id: uuid.UUID) -> None:
+    """Before a signed-in member's second-factor code is checked: refuse (RATE_LIMITED) if their wrong codes
+    must still wait or are locked; else count this attempt as a failure until `code_attempt_succeeded`."""
+    await _reserve(db, policy, [("totp", str(user_id))], of="code")
+
+
+async def code_attempt_succeeded(s: AsyncSession, *, user_id: uuid.UUID) -> None:
+    """A right code: the member's count starts afresh, in the caller's unit of work (with what the code allowed)."""
+    _start_afresh(await _locked_row(s, "totp", str(user_id)))
+
+
+def _start_afresh(row: LoginThrottle) -> None:
+    row.failures, row.first_failure_at, row.last_attempt_at, row.locked_until = 0, None, None, None
+
+
+async def _reserve(db: Database, policy: ThrottlePolicy, keys: list[tuple[str, str]], *, of: str) -> None:
+    """Counts one attempt against every (scope, key), in its own committed unit of work, or refuses it."""
     async with db.transaction() as s:
         now = utcnow()
-        rows = [(await _locked_row(s, scope, key), scope) for scope, key in _keys(email, address)]
+        rows = [(await _locked_row(s, scope, key), scope) for scope, key in keys]
         for row, scope in rows:
             _forget_old(row, now, policy.window)
             free, _ = policy.limits(scope)
             if row.locked_until is not None and row.locked_until > now:
-                refusal = rate_limited(row.locked_until - now, locked=True)
+                refusal = rate_limited(row.locked_until - now, locked=True, of=of)
                 break
             wait = (row.last_attempt_at + delay_after(row.failures, free) - now) if row.last_attempt_at else None
             if row.failures >= free and wait is not None and wait > timedelta(0):
-                refusal = rate_limited(wait, locked=False)
+                refusal = rate_limited(wait, locked=False, of=of)
                 break
         else:
             refusal = None
@@ -116,8 +145,7 @@ async def attempt_succeeded(db: Database, policy: ThrottlePolicy, *, email: str,
     """A successful sign-in: the account starts afresh; the address gets its attempt back."""
     async with db.transaction() as s:
         (_, account_key), (_, address_key) = _keys(email, address)
-        account = await _locked_row(s, "account", account_key)
-        account.failures, account.first_failure_at, account.last_attempt_at, account.locked_until = 0, None, None, None
+        _start_afresh(await _locked_row(s, "account", account_key))
         here = await _locked_row(s, "address", address_key)
         here.failures = max(0, here.failures - 1)
         if here.failures < policy.address_lockout_failures:

@@ -2,7 +2,8 @@
 
 A member enrolls (gets a secret, shown as a QR-code URI), confirms with a code, and from then on signs in with
 email, password and a current code. An admin can require it for the organization: members without it can
-then only enroll (their session has no permissions until they confirm). Each code works once.
+then only enroll (their session has no permissions until they confirm). Each code works once. Wrong codes
+when turning it on or off are throttled per member like failed sign-ins (domain/security/throttle.py).
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ from domain.audit.service import record as audit
 from domain.db import Database, utcnow
 from domain.errors import DomainError, ErrorCode, require
 from domain.identity.models import Organization, Session, User
+from domain.security.throttle import ThrottlePolicy, code_attempt_succeeded, reserve_code_attempt
 from policies import Actor
 
 ISSUER = "Advocase"
 
 
-def _bad_code() -> DomainError:
-    return DomainError(ErrorCode.UNAUTHENTICATED, "The code is not correct (or was already used).", "totpCode")
-
-
 def matching_step(secret: str, code: str | None, last_step: int | None) -> int | None:
-    """The time step a code belongs to (now, or one step either side for clock drift), if it is new."""
+    """The time step a code belongs to (now, or one step either side for clock drift), if it is new.
+
+    Not throttled by itself: every caller counts the attempt first (sign-in: `reserve_attempt`; a signed-in
+    member: `reserve_code_attempt`)."""
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
         return None
@@ -40,14 +41,6 @@ def matching_step(secret: str, code: str | None, last_step: int | None) -> int |
         if hmac.compare_digest(totp.generate_otp(step), code) and (last_step is None or step > last_step):
             return step
     return None
-
-
-def check_code(user: User, code: str | None) -> int:
-    """For sign-in: the step of a valid, unused code of an enrolled user, else UNAUTHENTICATED."""
-    step = matching_step(user.totp_secret or "", code, user.totp_last_step)
-    if step is None:
-        raise _bad_code()
-    return step
 
 
 @dataclass
@@ -73,34 +66,52 @@ async def _end_other_sessions(s: AsyncSession, actor: Actor) -> None:
                                           Session.id != actor.session_id).values(revoked_at=utcnow()))
 
 
-async def confirm_enrollment(db: Database, actor: Actor, *, code: str) -> None:
-    """Turns the second factor on with a code from the app; my other sessions end."""
+def _can_confirm(user: User) -> None:
+    if user.totp_enabled_at is not None:
+        raise DomainError(ErrorCode.CONFLICT, "The second factor is already on.")
+    if not user.totp_secret:
+        raise DomainError(ErrorCode.VALIDATION, "Start the enrollment first.", "code")
+
+
+def _can_disable(user: User, org: Organization) -> None:
+    if user.totp_enabled_at is None:
+        raise DomainError(ErrorCode.CONFLICT, "The second factor is not on.")
+    if org.require_two_factor:
+        raise DomainError(ErrorCode.FORBIDDEN, "Your organization requires a second factor.")
+
+
+async def confirm_enrollment(db: Database, actor: Actor, *, code: str, throttle: ThrottlePolicy | None = None
+                             ) -> None:
+    """Turns the second factor on with a code from the app; my other sessions end. The attempt is counted
+    (and refused with RATE_LIMITED after too many wrong codes) before the code is checked."""
+    async with db.reader() as s:  # a refusal that needs no code does not use up an attempt
+        _can_confirm(await s.get(User, actor.user_id))
+    await reserve_code_attempt(db, throttle or ThrottlePolicy(), user_id=actor.user_id)
     async with db.transaction() as s:
-        user = await s.get(User, actor.user_id, with_for_update=True)
-        if user.totp_enabled_at is not None:
-            raise DomainError(ErrorCode.CONFLICT, "The second factor is already on.")
-        if not user.totp_secret:
-            raise DomainError(ErrorCode.VALIDATION, "Start the enrollment first.", "code")
+        user = await s.get(User, actor.user_id, with_for_update=True, populate_existing=True)
+        _can_confirm(user)
         step = matching_step(user.totp_secret, code, None)
         if step is None:
             raise DomainError(ErrorCode.VALIDATION, "The code is not correct; check the app's clock.", "code")
         user.totp_enabled_at, user.totp_last_step = utcnow(), step
+        await code_attempt_succeeded(s, user_id=user.id)
         await _end_other_sessions(s, actor)
         audit(s, actor, "totp.enable", entity_type="user", entity_id=user.id)
 
 
-async def disable(db: Database, actor: Actor, *, code: str) -> None:
-    """Turns my second factor off (needs a current code); refused while my organization requires it."""
+async def disable(db: Database, actor: Actor, *, code: str, throttle: ThrottlePolicy | None = None) -> None:
+    """Turns my second factor off (needs a current code); refused while my organization requires it. The
+    attempt is counted (and refused with RATE_LIMITED after too many wrong codes) before the code is checked."""
+    async with db.reader() as s:  # a refusal that needs no code does not use up an attempt
+        _can_disable(await s.get(User, actor.user_id), await s.get(Organization, actor.organization_id))
+    await reserve_code_attempt(db, throttle or ThrottlePolicy(), user_id=actor.user_id)
     async with db.transaction() as s:
-        user = await s.get(User, actor.user_id, with_for_update=True)
-        if user.totp_enabled_at is None:
-            raise DomainError(ErrorCode.CONFLICT, "The second factor is not on.")
-        org = await s.get(Organization, actor.organization_id)
-        if org.require_two_factor:
-            raise DomainError(ErrorCode.FORBIDDEN, "Your organization requires a second factor.")
+        user = await s.get(User, actor.user_id, with_for_update=True, populate_existing=True)
+        _can_disable(user, await s.get(Organization, actor.organization_id))
         if matching_step(user.totp_secret, code, user.totp_last_step) is None:
             raise DomainError(ErrorCode.VALIDATION, "The code is not correct (or was already used).", "code")
         user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
+        await code_attempt_succeeded(s, user_id=user.id)
         await _end_other_sessions(s, actor)
         audit(s, actor, "totp.disable", entity_type="user", entity_id=user.id)
 
@@ -122,5 +133,5 @@ def pending(user_enabled_at, org_requires: bool) -> bool:
     return org_requires and user_enabled_at is None
 
 
-__all__ = ["Enrollment", "begin_enrollment", "check_code", "confirm_enrollment", "disable", "matching_step",
+__all__ = ["Enrollment", "begin_enrollment", "confirm_enrollment", "disable", "matching_step",
            "pending", "set_required"]

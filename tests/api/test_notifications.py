@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from email import message_from_bytes, policy
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from domain.cases import service as cases
 from domain.cases.workflow import CaseStatus
@@ -16,7 +16,6 @@ from domain.escalations import milestones
 from domain.escalations import service as escalations
 from domain.escalations.deadlines import Milestone
 from domain.escalations.models import EscalationChannel
-from domain.identity.models import User
 from domain.identity.service import resolve_actor
 from domain.notifications.jobs import detect, run_jobs
 from domain.notifications.models import Notification
@@ -33,6 +32,8 @@ MARK = f"""mutation($i: MarkNotificationReadInput!) {{ markNotificationRead(inpu
 MARK_ALL = f"mutation {{ markAllNotificationsRead {{ count {ERRORS} }} }}"
 RESPOND = f"""mutation($i: RecordEscalationResponseInput!) {{ recordEscalationResponse(input: $i) {{
   escalation {{ id status }} {ERRORS} }} }}"""
+SET_LANGUAGE = f"""mutation($i: SetMyLanguageInput!) {{ setMyLanguage(input: $i) {{
+  me {{ preferredLanguage }} {ERRORS} }} }}"""
 PREFS = f"""mutation($i: SetNotificationPreferencesInput!) {{ setNotificationPreferences(input: $i) {{
   preferences {{ emailDigest }} {ERRORS} }} }}"""
 
@@ -191,8 +192,9 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
 
 async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, world):
     admin, family, case = await a_case(db, world, "No interpreter at the IEP meeting")
-    async with db.transaction() as s:
-        await s.execute(update(User).where(User.id == world.users["advocate"]).values(preferred_language="es"))
+    # the advocate works in Spanish: they choose it for themselves (setMyLanguage), and their mail follows
+    chose = (await api.data(SET_LANGUAGE, {"i": {"language": "es"}}, world.tokens["advocate"]))["setMyLanguage"]
+    assert chose == {"me": {"preferredLanguage": "es"}, "errors": []}
     await cases.assign_case(db, admin, case.id, [world.users["advocate"], world.users["viewer"]])
     opted = (await api.data(PREFS, {"i": {"emailDigest": False}}, world.tokens["viewer"]))["setNotificationPreferences"]
     assert opted == {"preferences": {"emailDigest": False}, "errors": []}

@@ -644,6 +644,10 @@ MATRIX: dict[str, Entry] = {
         mutation("setTwoFactorRequirement", "SetTwoFactorRequirementInput!", "organization { requireTwoFactor }"),
         lambda r: {"i": {"required": False}}, "organization:configure", roles={"admin"}),
     # ---- end of security
+    # ---- my language (the language of my mail): any member, for themselves
+    "setMyLanguage": entry(mutation("setMyLanguage", "SetMyLanguageInput!", "me { preferredLanguage }"),
+                           lambda r: {"i": {"language": "es"}}),
+    # ---- end of my language
     # ---- import, export, notifications
     "importFields": entry("query { importFields { name } }", permission="case:import", roles={"admin"}, kind="list"),
     "importMappings": entry("query { importMappings { id name } }", permission="case:import", roles={"admin"},
@@ -678,6 +682,12 @@ MATRIX: dict[str, Entry] = {
         mutation("setNotificationPreferences", "SetNotificationPreferencesInput!", "preferences { emailDigest }"),
         lambda r: {"i": {"emailDigest": True}}),
     # ---- end of import, export, notifications
+    # ---- password resets sent by an admin
+    "sendPasswordReset": entry(mutation("sendPasswordReset", "SendPasswordResetInput!",
+                                        "member { user { id } status } expiresAt"),
+                               lambda r: {"i": {"userId": r.member}}, "user:manage", "member", roles={"admin"},
+                               shows="member"),
+    # ---- end of password resets sent by an admin
 }
 
 # node(id:) by the type of the id: the grant that lets one fetch it.

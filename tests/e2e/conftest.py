@@ -147,3 +147,29 @@ def graphql(page, query: str, variables: dict | None = None) -> dict:
     body = r.json()
     assert not body.get("errors"), body
     return body["data"]
+
+
+def is_language_save(response) -> bool:
+    """The web app saving the signed-in user's language (setMyLanguage) after a choice in the language menu."""
+    return response.url.endswith("/graphql") and "setMyLanguage" in (response.request.post_data or "")
+
+
+def choose_language(page, code: str) -> None:
+    """Choose a language in the menu while signed in, and wait until the server has saved it (the language of
+    the user's mail: tests that switch a shared demo user to Spanish switch back with this)."""
+    with page.expect_response(is_language_save) as saved:
+        page.locator("header label.language select").select_option(code)
+    assert saved.value.ok
+
+
+def my_language(page) -> str:
+    """The signed-in user's language on the server (me.preferredLanguage)."""
+    return graphql(page, "query { me { preferredLanguage } }")["me"]["preferredLanguage"]
+
+
+@pytest.fixture
+def back_to_english(page):
+    """For tests that switch a shared demo user's language while signed in (saved on the server, so their next
+    sign-in in a fresh browser follows it): afterwards the user is back to English on the server."""
+    yield
+    graphql(page, 'mutation { setMyLanguage(input: {language: "en"}) { errors { code } } }')

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations, graphql, sign_in
+from tests.e2e.conftest import axe_violations, choose_language, graphql, sign_in
 
 ADMIN = "admin@mpu.demo.advocase.org"
 
@@ -203,10 +203,10 @@ def test_admin_settings_stale_save_is_refused(page):
     page.get_by_text("Settings saved.").wait_for()
 
 
-def test_admin_pages_in_spanish(page):
+def test_admin_pages_in_spanish(page, back_to_english):
     sign_in(page, ADMIN)
     page.goto("/admin/roles")
-    page.get_by_label("Language").select_option("es")
+    choose_language(page, "es")  # saved on the server too (back_to_english puts it back)
     page.get_by_role("heading", name="Roles y permisos", level=1).wait_for()
     assert page.get_by_role("navigation", name="Secciones de administración").get_by_role("link", name="Registro de auditoría").is_visible()
     page.goto("/admin/directory")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ADVOCATE, axe_violations, graphql, sign_in
+from tests.e2e.conftest import ADVOCATE, axe_violations, choose_language, graphql, sign_in
 
 LEAD = "lead@mpu.demo.advocase.org"
 EN = json.loads((Path(__file__).resolve().parents[2] / "web/src/i18n/locales/en.json").read_text())
@@ -147,10 +147,10 @@ def test_campaign_editor_changes_criteria_and_is_accessible(page):
     assert "#board-testimony" in facts.inner_text() and "#media" in facts.inner_text()
 
 
-def test_campaign_page_in_spanish(page):
+def test_campaign_page_in_spanish(page, back_to_english):
     sign_in(page, LEAD)
     page.goto("/campaigns")
-    page.get_by_label("Language").select_option("es")
+    choose_language(page, "es")  # saved on the server too (back_to_english puts it back)
     page.get_by_role("heading", name="Campañas", level=1).wait_for()
     page.get_by_role("link", name="Removals without a hearing").click()
     page.get_by_role("heading", name="Evidencia", level=2).wait_for()

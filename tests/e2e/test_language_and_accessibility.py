@@ -1,4 +1,5 @@
-"""A Spanish-language session, and axe-core on the main pages (no serious or critical violations)."""
+"""A Spanish-language session (the choice follows the user to the server: their mail, their next browser), and
+axe-core on the main pages (no serious or critical violations)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import re
 from playwright.sync_api import expect
 
 from domain.demo import DEMO_PASSWORD
-from tests.e2e.conftest import ADVOCATE, axe_violations, sign_in
+from tests.e2e.conftest import (
+    ADVOCATE, axe_violations, choose_language, is_language_save, my_language, sign_in,
+)
 
 SPANISH_MONTHS = r"(ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)"
 
 
-def test_spanish_session(page):
+def test_spanish_session(page, browser, server, back_to_english):
     page.goto("/sign-in")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     page.get_by_label("Language").select_option(label="Español")
@@ -25,9 +28,11 @@ def test_spanish_session(page):
     page.get_by_role("button", name="Iniciar sesión").click()
     expect(page.get_by_role("alert")).to_contain_text("El correo o la contraseña no son correctos")
     page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
+    with page.expect_response(is_language_save):  # chosen before signing in: it becomes mine on the server
+        page.get_by_role("button", name="Iniciar sesión").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mi día")
+    assert my_language(page) == "es"  # my mail (the daily digest) is in Spanish now
     expect(page.get_by_role("heading", name=re.compile(r"^Mis casos abiertos \(\d+\)$"))).to_be_visible()
     nav = page.get_by_role("navigation", name="Principal")
     expect(nav.get_by_role("link", name="Casos", exact=True)).to_be_visible()
@@ -58,6 +63,25 @@ def test_spanish_session(page):
     expect(page.get_by_role("heading", name="Historial")).to_be_visible()
     expect(page.get_by_role("heading", name="Consentimientos de la familia")).to_be_visible()
     _assert_accessible(page, "case page in Spanish")
+
+    # another browser (nothing chosen there, English preferred): once I sign in, the app is in my language
+    other = browser.new_context(base_url=server, locale="en-US")
+    try:
+        elsewhere = other.new_page()
+        elsewhere.goto("/sign-in")
+        expect(elsewhere.get_by_role("heading", level=1)).to_have_text("Sign in")
+        elsewhere.get_by_label("Email").fill(ADVOCATE)
+        elsewhere.get_by_label("Password").fill(DEMO_PASSWORD)
+        elsewhere.get_by_role("button", name="Sign in").click()
+        expect(elsewhere.get_by_role("heading", level=1)).to_have_text("Mi día")
+        assert elsewhere.evaluate("document.documentElement.lang") == "es"
+    finally:
+        other.close()
+
+    # back to English in the menu, signed in: saved on the server too
+    choose_language(page, "en")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert my_language(page) == "en"
 
 
 def test_browser_language_is_the_default(browser, server):
@@ -105,6 +129,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page):
 
 def test_keyboard_only_sign_in(page):
     page.goto("/sign-in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")  # a person tabs once the page is there
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.get_by_label("Email").focus()

@@ -7,11 +7,12 @@ import { NotificationBell } from "../pages/notifications/NotificationBell";
 import { navFor } from "./routes";
 
 export function LanguagePicker() {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang } = useI18n();
+  const { setLanguage } = useSession(); // signed in: my mail follows the choice
   return (
     <label className="language">
       <span>{t("language.label")}</span>{" "}
-      <select value={lang} onChange={(e) => setLang(e.target.value)}>
+      <select value={lang} onChange={(e) => setLanguage(e.target.value)}>
         {languages().map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
             {l.name}

@@ -5,7 +5,10 @@ const STORAGE_KEY = "advocase.language";
 
 export interface I18n {
   lang: string;
+  /** A choice in the language menu: remembered in this browser. */
   setLang(code: string): void;
+  /** Use `code` (e.g. the signed-in user's language on the server) unless one was chosen in this browser. */
+  adopt(code: string): void;
   t(key: string, vars?: Vars): string;
   /** Translate an enum value (catalog key "enum.Type.VALUE"), falling back to `fallback` or the value. */
   te(type: string, value: string | null | undefined, fallback?: string): string;
@@ -16,18 +19,26 @@ export interface I18n {
 
 const Ctx = createContext<I18n | null>(null);
 
-function initialLanguage(): string {
+function storedLanguage(): string | null {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored && catalogs[stored]) return stored;
   } catch {
     /* storage may be off */
   }
+  return null;
+}
+
+function initialLanguage(): string {
+  const stored = storedLanguage();
+  if (stored) return stored;
   return typeof navigator === "undefined" ? FALLBACK : pickLanguage(navigator.languages ?? [navigator.language]);
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState(initialLanguage);
+  // chosen in this browser's language menu (remembered here): the server's language for me does not replace it
+  const [chosen, setChosen] = useState(() => storedLanguage() !== null);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
@@ -38,13 +49,21 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     } catch {
       /* ignore */
     }
+    setChosen(true);
     setLangState(code);
   }, []);
+  const adopt = useCallback(
+    (code: string) => {
+      if (!chosen && catalogs[code]) setLangState(code);
+    },
+    [chosen],
+  );
   const value = useMemo<I18n>(() => {
     const t = (key: string, vars?: Vars) => translate(lang, key, vars);
     return {
       lang,
       setLang,
+      adopt,
       t,
       te: (type, v, fallback) => {
         if (!v) return "";
@@ -56,7 +75,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       dateTime: (v) => formatDateTime(lang, v),
       number: (n) => formatNumber(lang, n),
     };
-  }, [lang, setLang]);
+  }, [lang, setLang, adopt]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { graphql } from "../gql";
 import type { MeQuery } from "../gql/graphql";
+import { useI18n } from "../i18n/I18n";
 import { request } from "./graphql";
 
 export const MeDocument = graphql(`
@@ -12,6 +13,16 @@ export const MeDocument = graphql(`
       permissions
       chapters { id name }
       organizationChapters { id name }
+      preferredLanguage
+    }
+  }
+`);
+
+const SetMyLanguageDocument = graphql(`
+  mutation SetMyLanguage($input: SetMyLanguageInput!) {
+    setMyLanguage(input: $input) {
+      me { preferredLanguage }
+      errors { code message field }
     }
   }
 `);
@@ -30,6 +41,8 @@ export interface Session {
   refresh(): Promise<Me | null>;
   signedIn(me: Me): void;
   signOut(): Promise<void>;
+  /** The language menu: the page's language, and (signed in) the language of my mail on the server too. */
+  setLanguage(code: string): void;
 }
 
 const Ctx = createContext<Session | null>(null);
@@ -37,11 +50,37 @@ const Ctx = createContext<Session | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
+  const { setLang, adopt } = useI18n();
+  // A language chosen in the menu while not (yet) known to be signed in: on the sign-in page, or while my
+  // session is still loading. Once I am signed in it becomes my language on the server too.
+  const pendingChoice = useRef<string | null>(null);
+
+  /** Best effort: a language my organization does not offer is refused (the page keeps it, my mail does not). */
+  const saveLanguage = useCallback(async (code: string) => {
+    try {
+      const data = await request(SetMyLanguageDocument, { input: { language: code } });
+      const saved = data.setMyLanguage.me?.preferredLanguage;
+      if (saved) setMe((m) => (m ? { ...m, preferredLanguage: saved } : m));
+    } catch {
+      /* offline or signed out meanwhile: the next choice tries again */
+    }
+  }, []);
+
+  const arrived = useCallback(
+    (m: Me | null) => {
+      setMe(m);
+      const choice = pendingChoice.current;
+      if (!m || !choice) return;
+      pendingChoice.current = null;
+      if (choice !== m.preferredLanguage) void saveLanguage(choice);
+    },
+    [saveLanguage],
+  );
 
   const refresh = useCallback(async () => {
     try {
       const data = await request(MeDocument);
-      setMe(data.me ?? null);
+      arrived(data.me ?? null);
       return data.me ?? null;
     } catch {
       setMe(null);
@@ -49,11 +88,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [arrived]);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Without a language chosen in this browser, the page follows the one the server has for me.
+  const serverLanguage = me?.preferredLanguage;
+  useEffect(() => {
+    if (serverLanguage) adopt(serverLanguage);
+  }, [serverLanguage, adopt]);
+
+  const setLanguage = (code: string) => {
+    setLang(code);
+    if (me) void saveLanguage(code);
+    else pendingChoice.current = code;
+  };
 
   const signOut = useCallback(async () => {
     try {
@@ -68,8 +119,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     can: (permission) => !!me && me.permissions.includes(permission),
     refresh,
-    signedIn: setMe,
+    signedIn: arrived,
     signOut,
+    setLanguage,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

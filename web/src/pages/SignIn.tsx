@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
@@ -6,6 +6,7 @@ import { useI18n } from "../i18n/I18n";
 import { mapErrors, describeError } from "../lib/errors";
 import { RequestError, request } from "../lib/graphql";
 import { useSession } from "../lib/session";
+import { ForgotPassword } from "./ForgotPassword";
 
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
@@ -17,6 +18,7 @@ const LoginDocument = graphql(`
         permissions
         chapters { id name }
         organizationChapters { id name }
+        preferredLanguage
       }
       errors { code message field }
     }
@@ -37,6 +39,14 @@ export default function SignIn() {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
+  // "Forgot your password?" shows its own small form in place of this one; back here, focus returns to the link.
+  const [forgot, setForgot] = useState(false);
+  const forgotButton = useRef<HTMLButtonElement>(null);
+  const returning = useRef(false);
+  useEffect(() => {
+    if (!forgot && returning.current) forgotButton.current?.focus();
+    returning.current = false;
+  }, [forgot]);
   usePageTitle(t("signIn.title"));
 
   if (me && !busy) return <Navigate to={safeNext(params.get("next"))} replace />;
@@ -70,20 +80,37 @@ export default function SignIn() {
   return (
     <div className="narrow">
       <h1>{t("signIn.title")}</h1>
-      <form onSubmit={submit} noValidate>
-        <FormErrors messages={errors.general} />
-        <Field label={t("signIn.email")} error={errors.fields.email} required>
-          {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />}
-        </Field>
-        <Field label={t("signIn.password")} error={errors.fields.password} required>
-          {(p) => (
-            <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-          )}
-        </Field>
-        <button type="submit" disabled={busy}>
-          {busy ? t("signIn.busy") : t("signIn.submit")}
-        </button>
-      </form>
+      {forgot ? (
+        <ForgotPassword
+          email={email}
+          close={() => {
+            returning.current = true;
+            setForgot(false);
+          }}
+        />
+      ) : (
+        <>
+          <form onSubmit={submit} noValidate>
+            <FormErrors messages={errors.general} />
+            <Field label={t("signIn.email")} error={errors.fields.email} required>
+              {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />}
+            </Field>
+            <Field label={t("signIn.password")} error={errors.fields.password} required>
+              {(p) => (
+                <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+              )}
+            </Field>
+            <button type="submit" disabled={busy}>
+              {busy ? t("signIn.busy") : t("signIn.submit")}
+            </button>
+          </form>
+          <p>
+            <button type="button" className="link" ref={forgotButton} onClick={() => setForgot(true)}>
+              {t("signIn.forgot.open")}
+            </button>
+          </p>
+        </>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-// Members and invitations (user:manage): invite, resend, roles, chapters, deactivate and reactivate.
+// Members and invitations (user:manage): invite, resend, password reset links, roles, chapters, deactivate and
+// reactivate.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
 import type { MemberStatus, UsersQuery } from "../../gql/graphql";
@@ -29,6 +30,11 @@ const InviteUserDocument = graphql(`
 const ResendInvitationDocument = graphql(`
   mutation ResendInvitation($input: ResendInvitationInput!) {
     resendInvitation(input: $input) { member { status } errors { code message field } }
+  }
+`);
+const SendPasswordResetDocument = graphql(`
+  mutation SendPasswordReset($input: SendPasswordResetInput!) {
+    sendPasswordReset(input: $input) { expiresAt errors { code message field } }
   }
 `);
 const SetUserRolesDocument = graphql(`
@@ -145,7 +151,7 @@ function InviteForm({ roles, done }: { roles: string[]; done(): Promise<unknown>
 }
 
 function MemberEditor({ member, roles, done, close }: { member: Member; roles: string[]; done(): Promise<unknown>; close(): void }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const { me } = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
   const [chosen, setChosen] = useState(member.roles);
@@ -230,6 +236,24 @@ function MemberEditor({ member, roles, done, close }: { member: Member; roles: s
             }}
           >
             {t("admin.users.resend")}
+          </button>
+        )}
+        {member.status === "ACTIVE" && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={statusAction.busy}
+            onClick={async () => {
+              let expiresAt: string | null | undefined;
+              await statusAction.run(async () => {
+                const result = (await request(SendPasswordResetDocument, { input: { userId } })).sendPasswordReset;
+                expiresAt = result.expiresAt;
+                return result.errors;
+              });
+              if (expiresAt) statusAction.setMessage(t("admin.users.resetSent", { email: member.user.email, at: dateTime(expiresAt) }));
+            }}
+          >
+            {t("admin.users.sendReset")}
           </button>
         )}
         {member.status !== "DEACTIVATED" ? (
