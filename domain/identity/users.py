@@ -294,6 +294,7 @@ async def invite_user(db: Database, actor: Actor, *, email: str, display_name: s
     org_id = actor.organization_id
     async with db.transaction() as s:
         await lock_organization(s, org_id)
+        language = language and await _offered_language(s, org_id, language)
         done = await idempotency.claim(s, actor, "inviteUser", idempotency_key, (
             email, sorted(roles or []), sorted(map(str, chapter_ids or [])), name, language))
         if done:  # a retry of an invitation already sent: the same answer, no second mail
@@ -342,8 +343,9 @@ async def resend_invitation(db: Database, actor: Actor, user_id: uuid.UUID, *, l
             raise DomainError(ErrorCode.CONFLICT, "Only a pending invitation can be sent again (this member is "
                               f"{status_of(m).value.lower()}).", "userId")
         await _check_target(s, actor, await _roles_of(s, org_id, user_id))
-        row = await _send_invitation(s, actor, user, language=v.text(language, "language", max_len=12),
-                                     public_url=public_url, ttl=ttl)
+        language = v.text(language, "language", max_len=12)
+        row = await _send_invitation(s, actor, user, language=language and await _offered_language(
+            s, org_id, language), public_url=public_url, ttl=ttl)
         audit(s, actor, "user.invite_resend", entity_type="user", entity_id=user.id,
               detail={"expires_at": row.expires_at.isoformat()})
         await idempotency.complete(s, actor, "resendInvitation", idempotency_key, user.id)
@@ -608,16 +610,21 @@ def _language_code(raw: str | None) -> str:
     return (raw or "").strip().lower().replace("_", "-")
 
 
+async def _offered_language(s: AsyncSession, org_id: uuid.UUID, raw: str | None) -> str:
+    """`raw` as a language code the organization offers (Organization.languages), else VALIDATION on `language`."""
+    code = _language_code(raw)
+    offered = [_language_code(c) for c in (await s.get(Organization, org_id)).languages or []]
+    if code not in offered:
+        raise invalid(f"Choose one of the languages your organization offers: {', '.join(offered)}.", "language")
+    return code
+
+
 async def set_my_language(db: Database, actor: Actor, *, language: str) -> str:
     """The language of my mail (daily digest, notices, password resets): one the organization offers
     (Organization.languages, e.g. en, es). Anything else is a VALIDATION error and changes nothing. The choice is
     the account's, so it holds in every organization I belong to. Everyone may make it for themselves."""
-    code = _language_code(language)
     async with db.transaction() as s:
-        org = await s.get(Organization, actor.organization_id)
-        offered = [_language_code(c) for c in org.languages or []]
-        if code not in offered:
-            raise invalid(f"Choose one of the languages your organization offers: {', '.join(offered)}.", "language")
+        code = await _offered_language(s, actor.organization_id, language)
         user = await s.get(User, actor.user_id, with_for_update=True)
         before = user.preferred_language
         user.preferred_language = code

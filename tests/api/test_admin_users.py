@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from domain.audit.models import AuditEvent
 from domain.db import utcnow
-from domain.identity.models import TokenPurpose, UserToken
+from domain.identity.models import TokenPurpose, User, UserToken
 from tests.api.admin_ops import (
     ACCEPT, CREATE_ROLE, DEACTIVATE, GRANT, INVITE, LOGIN, ME, REACTIVATE, REQUEST_RESET, RESEND, RESET, SET_CHAPTERS,
     SET_ROLES, USERS, link_token, mails_to, user_uuid,
@@ -342,3 +342,17 @@ async def test_mailed_links_open_a_page(client):
         r = await client.get(f"{path}?token=abc")
         assert r.status_code == 200 and mutation in r.text
         assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_an_invitation_in_a_language_not_offered_is_refused(api, db, world):
+    email = f"invitee-{uuid.uuid4().hex[:8]}@example.org"
+    body = (await api.data(INVITE, {"i": {"email": email, "roles": ["advocate"], "language": "fr"}},
+                           world.tokens["admin"]))["inviteUser"]
+    assert body["member"] is None
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [("VALIDATION", "language")]
+    assert "en, es" in body["errors"][0]["message"]
+    async with db.reader() as s:  # nobody was created or invited
+        assert await s.scalar(select(User).where(User.email == email)) is None
+    ok = await _invite(api, world, email, language=" ES ")  # a code the organization offers, tidied
+    [mail] = await mails_to(db, user_uuid(ok["user"]["id"]), "user_invitation")
+    assert mail.language == "es"
