@@ -7,19 +7,17 @@ import dataclasses
 import contextlib
 import gc
 import logging
-from pathlib import Path
 
 import orjson
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from cross_web import HTTPException  # what strawberry raises for requests it refuses before GraphQL
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import GraphQL_IDE
 
-from api.campaigns import routes as campaign_routes
 from api.context import Context
 from api import web
 from api.limits import BodySizeLimit
@@ -31,7 +29,6 @@ from domain.config import Settings
 from domain.db import Database
 from domain.identity.service import resolve_actor, rotate_session
 
-STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("advocase.http")
 
 
@@ -143,13 +140,6 @@ async def index(_: Request) -> Response:
     return web.app_index()  # the browser app (web/dist), or the placeholder page before it is built
 
 
-def _link_page(name: str):
-    """The pages mailed links open (the token is in the query string: never cached, never sent on as Referer)."""
-    async def page(_: Request) -> Response:
-        return FileResponse(STATIC / name, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
-    return page
-
-
 def _start_outbox_worker(db: Database, settings: Settings):
     """The embedded default sends its own mail: a background task (see Settings.run_inprocess_worker)."""
     if not settings.run_inprocess_worker:
@@ -204,11 +194,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
-            Route("/campaigns/{campaign_id}/brief", campaign_routes.brief),
-            Route("/campaigns/{campaign_id}/evidence.csv", campaign_routes.evidence_csv),
-            Route("/campaigns/{campaign_id}/evidence.json", campaign_routes.evidence_json),
-            Route("/accept-invite", _link_page("accept-invite.html")),
-            Route("/reset-password", _link_page("reset-password.html")),
             *web_assets,
             *web_fallback,  # last: client routes of the browser app get its index.html
         ],

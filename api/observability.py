@@ -66,9 +66,6 @@ _ROUTES = {"/", "/graphql", "/healthz", "/readyz", "/metrics", "/accept-invite",
 def _route_label(path: str) -> str:
     if path in _ROUTES:
         return path
-    if path.startswith("/campaigns/"):
-        last = path.rsplit("/", 1)[-1]
-        return "/campaigns/{id}/" + (last if last in ("brief", "evidence.csv", "evidence.json") else "other")
     return "other"
 
 

@@ -32,7 +32,7 @@ from domain.identity.service import (
     EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
     end_previous_session, open_session, rotate_sessions_of, token_digest,
 )
-from domain.outbox.service import enqueue, render
+from domain.outbox.service import enqueue, render, resolve_language
 from domain.paging import Page, keyset, make_page
 from domain.tenancy import enter_tenant, organization_of_user_token, organizations_of_user, within_tenant
 from policies import Actor
@@ -90,8 +90,11 @@ def _password(password: str | None, field: str = "password") -> str:
     return password
 
 
-def link(public_url: str, path: str, token: str) -> str:
-    return f"{public_url.rstrip('/')}/{path}?token={quote(token)}"
+def link(public_url: str, path: str, token: str, *, template: str, language: str | None) -> str:
+    """A mailed link to one of the web app's pages; `lang` (the language `template` is rendered in) opens the page
+    in the mail's language, unless the reader chose another one in that browser."""
+    lang = resolve_language(template, language)
+    return f"{public_url.rstrip('/')}/{path}?token={quote(token)}&lang={quote(lang)}"
 
 
 async def _views(s: AsyncSession, org_id: uuid.UUID, pairs: list[tuple[User, Membership]]) -> list[MemberView]:
@@ -240,7 +243,8 @@ async def _send_invitation(s: AsyncSession, actor: Actor, user: User, *, languag
                   language=language or user.preferred_language, to=[user.email], related_type="User",
                   related_id=user.id, context={
                       "organization_name": org.name, "inviter_name": inviter.display_name if inviter else org.name,
-                      "accept_url": link(public_url, "accept-invite", token), "expires_at": row.expires_at,
+                      "accept_url": link(public_url, "accept-invite", token, template="user_invitation",
+                                        language=language or user.preferred_language), "expires_at": row.expires_at,
                       "invitee_name": user.display_name if user.password_hash is None else None})
     return row
 
@@ -397,7 +401,9 @@ def _reset_mail(user: User | None, org: Organization | None, *, public_url: str,
     token = secrets.token_urlsafe(32)
     return token_digest(token), {
         "user_name": user.display_name if user else "", "organization_name": org.name if org else "",
-        "reset_url": link(public_url, "reset-password", token), "valid_minutes": max(1, int(ttl.total_seconds() // 60))}
+        "reset_url": link(public_url, "reset-password", token, template="password_reset",
+                          language=user.preferred_language if user else None),
+        "valid_minutes": max(1, int(ttl.total_seconds() // 60))}
 
 
 async def _resets_last_hour(s: AsyncSession, user_id: uuid.UUID) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import timedelta
 
@@ -48,6 +49,7 @@ async def test_invitation_end_to_end(api, client, db, world):
     [mail] = await mails_to(db, uid, "user_invitation")
     assert mail.to_addrs == [email.lower()] and mail.language == "es" and mail.status.value == "PENDING"
     assert "http://127.0.0.1:8000/accept-invite?token=" in mail.body_text and "Hola, Rosa:" in mail.body_text
+    assert re.search(r"/accept-invite\?token=[A-Za-z0-9_\-]+&lang=es\s", mail.body_text)  # the page opens in Spanish
     token = await link_token(db, uid, "user_invitation")
     # only the token's SHA-256 is stored
     async with db.reader() as s:
@@ -143,6 +145,7 @@ async def test_password_reset(api, db, world):
     assert known.headers.get("set-cookie") is None
     [mail] = await mails_to(db, uid, "password_reset")
     assert mail.to_addrs == [email] and "http://127.0.0.1:8000/reset-password?token=" in mail.body_text
+    assert re.search(r"/reset-password\?token=[A-Za-z0-9_\-]+&lang=en\s", mail.body_text)  # the mail's language
     token = await link_token(db, uid, "password_reset")
 
     short = (await api.data(RESET, {"i": {"token": token, "newPassword": "short"}}))["resetPassword"]
@@ -337,10 +340,12 @@ async def test_an_existing_account_accepts_with_a_new_password_and_its_sessions_
     assert (await api.data(ME, token=there["login"]["token"]))["me"]["roles"] == ["viewer"]
 
 
-async def test_mailed_links_open_a_page(client):
-    for path, mutation in (("/accept-invite", "acceptInvitation"), ("/reset-password", "resetPassword")):
-        r = await client.get(f"{path}?token=abc")
-        assert r.status_code == 200 and mutation in r.text
+async def test_mailed_links_open_a_page_of_the_app(client):
+    shell = (await client.get("/cases")).text  # the web app (or its placeholder before it is built)
+    for path in ("/accept-invite", "/reset-password"):
+        r = await client.get(f"{path}?token=abc&lang=es")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and r.text == shell
+        # the token in the address is never stored in a cache nor sent on as a Referer
         assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"
 
 

@@ -84,42 +84,63 @@ async def test_csv_and_json_exports_are_suppressed_and_audited(api, db, world, o
     assert await _exports(db, other_world) == []
 
 
-async def test_printable_brief_route(api, client, db, world, other_world):
+async def test_printable_brief(api, db, world, other_world):
     camp = await _setup(api, db, world)
-    url = f"/campaigns/{camp['id']}/brief"
-    r = await client.get(url, headers={"Authorization": f"Bearer {world.tokens['campaign_lead']}"})
-    assert r.status_code == 200, r.text
-    assert r.headers["content-type"].startswith("text/html")
-    assert r.headers["cache-control"] == "no-store" and "default-src 'none'" in r.headers["content-security-policy"]
-    html = r.text
-    assert "<svg" in html and "Cases by month" in html and "Keep kids in class" in html
+    lead, admin = world.tokens["campaign_lead"], world.tokens["admin"]
+    out = (await api.data(EXPORT, {"i": {"campaignId": camp["id"], "format": "BRIEF"}}, token=lead)
+           )["exportCampaignEvidence"]
+    assert out["errors"] == [] and out["contentType"].startswith("text/html")
+    assert out["filename"].startswith("evidence-keep-kids-in-class-") and out["filename"].endswith(".html")
+    html = out["content"]
+    assert "<svg" in html and "Cases by month" in html and "<h1>Keep kids in class</h1>" in html
     assert "Riverton School Committee" in html and "<script" not in html.lower()
     assert "suppressed" in html and "Not recorded" in html
     assert "Chidi" not in html and "Okafor" not in html and "restrained" not in html
+    # the app shows the brief from a Blob, without HTTP headers: the page carries its own policy, before
+    # anything else in it is parsed, and it lets no script run and nothing load
+    head = html[:html.index("<style>")]
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'; img-src data:">') in head
 
-    # the session cookie works too (a browser printing to PDF)
-    client.cookies.set("advocase_session", world.tokens["admin"])
-    try:
-        r = await client.get(url)
-        assert r.status_code == 200
-    finally:
-        client.cookies.clear()
+    # what the campaign's editors typed is text in the brief, never markup
+    upd = """mutation($i: UpdateCampaignInput!) { updateCampaign(input: $i) { errors { code message field } } }"""
+    got = await api.data(upd, {"i": {"id": camp["id"], "version": camp["version"],
+                                     "name": "Kids <script>alert(1)</script> & class",
+                                     "target": '"><img src=x onerror=alert(2)>'}}, token=lead)
+    assert got["updateCampaign"]["errors"] == []
+    html = (await api.data(EXPORT, {"i": {"campaignId": camp["id"], "format": "BRIEF"}}, token=admin)
+            )["exportCampaignEvidence"]["content"]
+    assert "<h1>Kids &lt;script&gt;alert(1)&lt;/script&gt; &amp; class</h1>" in html
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
 
-    assert (await client.get(url)).status_code == 401
-    r = await client.get(url, headers={"Authorization": f"Bearer {world.tokens['advocate']}"})
-    assert r.status_code == 403
-    for other_url in (url, f"/campaigns/{world.gid('Campaign', uuid.uuid4())}/brief", "/campaigns/garbage/brief"):
-        r = await client.get(other_url, headers={"Authorization": f"Bearer {other_world.tokens['admin']}"})
-        assert r.status_code == 404, other_url
-
-    r = await client.get(f"/campaigns/{camp['id']}/evidence.csv",
-                         headers={"Authorization": f"Bearer {world.tokens['campaign_lead']}"})
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.headers["content-disposition"].startswith('attachment; filename="evidence-keep-kids-in-class-')
-    r = await client.get(f"/campaigns/{camp['id']}/evidence.json",
-                         headers={"Authorization": f"Bearer {world.tokens['campaign_lead']}"})
-    assert r.status_code == 200 and r.json()["summary"]["cases"]["value"] == 19
+    # signed in, evidence:export, and a campaign of my organization, or nothing
+    anonymous = await api(EXPORT, {"i": {"campaignId": camp["id"], "format": "BRIEF"}})
+    assert anonymous["data"]["exportCampaignEvidence"] == {
+        "filename": None, "contentType": None, "content": None,
+        "errors": [{"code": "UNAUTHENTICATED", "message": "Sign in first.", "field": None}]}
+    got = await api.data(EXPORT, {"i": {"campaignId": camp["id"], "format": "BRIEF"}}, token=world.tokens["advocate"])
+    assert got["exportCampaignEvidence"]["errors"][0]["code"] == "FORBIDDEN"
+    assert got["exportCampaignEvidence"]["content"] is None
+    for gid, code in ((camp["id"], "NOT_FOUND"), (world.gid("Campaign", uuid.uuid4()), "NOT_FOUND"),
+                      (world.gid("Case", uuid.uuid4()), "NOT_FOUND"), ("garbage", "VALIDATION")):
+        got = await api.data(EXPORT, {"i": {"campaignId": gid, "format": "BRIEF"}}, token=other_world.tokens["admin"])
+        out = got["exportCampaignEvidence"]
+        assert out["errors"][0]["code"] == code and out["errors"][0]["field"] == "campaignId", gid
+        assert out["content"] is None
 
     exports = await _exports(db, world)
-    assert [e["detail"]["format"] for e in exports] == ["brief", "brief", "csv", "json"]
-    assert [e["user"] for e in exports[:2]] == [world.users["campaign_lead"], world.users["admin"]]
+    assert [e["detail"]["format"] for e in exports] == ["brief", "brief"]
+    assert [e["user"] for e in exports] == [world.users["campaign_lead"], world.users["admin"]]
+    assert await _exports(db, other_world) == []
+
+
+async def test_no_evidence_routes_outside_graphql(client, world):
+    """The evidence files come only from the exportCampaignEvidence mutation (POST /graphql, CSRF header)."""
+    gid = world.gid("Campaign", uuid.uuid4())
+    for path in (f"/campaigns/{gid}/evidence.csv", f"/campaigns/{gid}/evidence.json"):
+        r = await client.get(path, headers={"Authorization": f"Bearer {world.tokens['campaign_lead']}"})
+        assert r.status_code == 404, path
+    # /campaigns/<id>/brief is no longer the server's: the browser app's page (its own "not found")
+    r = await client.get(f"/campaigns/{gid}/brief", headers={"Authorization": f"Bearer {world.tokens['campaign_lead']}"})
+    assert "Evidence brief" not in r.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import httpx
 import pytest
@@ -219,10 +220,14 @@ async def test_graphiql_sends_the_csrf_header_in_development(client):
     assert page.status_code == 200 and 'const defaultHeaders = {"X-Advocase-CSRF": "1"};' in page.text
 
 
-async def test_link_pages_send_the_csrf_header(client):
-    for page in ("/accept-invite", "/reset-password"):
-        html = (await client.get(page)).text
-        assert '"X-Advocase-CSRF": "1"' in html and '"Content-Type": "application/json"' in html
+async def test_no_page_of_the_app_leaks_its_address(client):
+    """The pages mailed links open carry a token in the address (/accept-invite?token=…): the app is served with
+    Referrer-Policy: no-referrer, those pages are never cached, and the app loads nothing from other origins."""
+    for path in ("/", "/cases", "/accept-invite?token=secret", "/reset-password?token=secret&lang=es"):
+        r = await client.get(path)
+        assert r.status_code == 200 and r.headers["referrer-policy"] == "no-referrer", path
+        assert r.headers["cache-control"] == ("no-store" if "token=" in path else "no-cache"), path
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", r.text), path
 
 
 # ---------------------------------------------------------------- health, readiness, request ids, logs

@@ -29,7 +29,11 @@ async def test_client_routes_get_the_app_and_assets_are_cached(dist):
     for path in ("/cases", "/cases/Q2FzZTox", "/intake", "/campaigns/abc/edit"):
         r = await _get(app, path)
         assert r.status_code == 200 and 'id="root"' in r.text, path
-        assert r.headers["cache-control"] == "no-cache"
+        assert r.headers["cache-control"] == "no-cache" and r.headers["referrer-policy"] == "no-referrer"
+    for path in ("/accept-invite?token=abc", "/reset-password?token=abc&lang=es"):  # the pages mailed links open
+        r = await _get(app, path)
+        assert r.status_code == 200 and 'id="root"' in r.text, path
+        assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"
     r = await _get(app, "/assets/index-abc123.js")
     assert r.status_code == 200 and "immutable" in r.headers["cache-control"]
     for path in ("/assets/missing.js", "/assets/../../secret.txt", "/assets/%2e%2e/%2e%2e/secret.txt", "/favicon.ico",
@@ -54,5 +58,6 @@ async def test_the_server_routes_still_answer(client):
     r = await client.get("/graphql", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "graphiql" in r.text.lower()
     assert (await client.get("/healthz")).json()["status"] == "ok"
-    r = await client.get("/accept-invite")
-    assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
+    r = await client.get("/accept-invite")  # a page of the app (mailed links open it): never cached
+    assert r.status_code == 200 and ('id="root"' in r.text or "has not been built" in r.text)
+    assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"

@@ -67,7 +67,7 @@ def test_campaign_lead_evidence_story_and_exports(page, draft_story):
     nav.get_by_role("link", name="Campaigns").wait_for()
     assert nav.get_by_role("link", name="Caseload").count() == 0
 
-    campaign_id = _new_campaign(page, "Removals without a hearing", draft_story["category"])
+    _new_campaign(page, "Removals without a hearing", draft_story["category"])
     assert page.get_by_role("status").filter(has_text="The campaign is saved.").is_visible()
     page.get_by_role("heading", name="Evidence", level=2).wait_for()
     page.get_by_role("heading", name="Cases by school", level=3, exact=True).wait_for()
@@ -100,23 +100,46 @@ def test_campaign_lead_evidence_story_and_exports(page, draft_story):
     approved = page.get_by_role("region", name="Approved stories")
     approved.get_by_role("heading", name=draft_story["title"]).wait_for()
 
-    # exports are the server's files, with the session cookie
+    # exports come from the exportCampaignEvidence mutation: files saved by the page, the brief in a new window
+    exports = page.get_by_role("region", name="Exports")
+    file_name = re.compile(r"evidence-removals-without-a-hearing-\d{4}-\d{2}-\d{2}\.(csv|json)")
     with page.expect_download() as dl:
-        page.get_by_role("link", name="Download the evidence as a spreadsheet (CSV)").click()
+        exports.get_by_role("button", name="Download the evidence as a spreadsheet (CSV)").click()
     csv_text = Path(dl.value.path()).read_text()
-    assert dl.value.suggested_filename.endswith(".csv")
+    assert file_name.fullmatch(dl.value.suggested_filename) and dl.value.suggested_filename.endswith(".csv")
+    exports.get_by_role("status").filter(has_text=f"Saved {dl.value.suggested_filename}.").wait_for()
     assert csv_text.splitlines()[0] == "section,dimension,code,label,column,measure,value,suppressed,share,text"
-    assert draft_story["title"] in csv_text
-    href = page.get_by_role("link", name="Download the evidence as data (JSON)").get_attribute("href")
-    assert href == f"/campaigns/{campaign_id}/evidence.json"
-    body = page.request.get(href)
-    assert body.ok and json.loads(body.text())
-    with page.context.expect_page() as popup:
-        page.get_by_role("link", name="Open the printable brief").click()
+    assert draft_story["title"] in csv_text and ",true," in csv_text  # the story, and suppressed cells
+
+    with page.expect_download() as dl:
+        exports.get_by_role("button", name="Download the evidence as data (JSON)").click()
+    assert file_name.fullmatch(dl.value.suggested_filename) and dl.value.suggested_filename.endswith(".json")
+    doc = json.loads(Path(dl.value.path()).read_text())
+    assert doc["campaign"]["name"] == "Removals without a hearing"
+    assert [s["title"] for s in doc["stories"]] == [draft_story["title"]]
+    # the same suppressed cells as on the page: a suppressed count has no value in the file either
+    cells = [r["count"] for t in doc["tables"] for r in t["rows"]]
+    assert any(c["suppressed"] for c in cells) and all(c["value"] is None for c in cells if c["suppressed"])
+
+    with page.expect_popup() as popup:
+        exports.get_by_role("button", name="Open the printable brief").click()
     brief = popup.value
-    brief.wait_for_load_state()
-    assert "Removals without a hearing" in brief.content()
-    assert brief.locator("svg").count() > 0
+    brief.get_by_role("heading", name="Removals without a hearing", level=1).wait_for()
+    exports.get_by_role("status").filter(has_text="The printable brief is open in a new window").wait_for()
+    assert brief.url.startswith("blob:") and brief.evaluate("window.opener") is None
+    assert brief.title() == "Evidence brief: Removals without a hearing"
+    assert brief.get_by_role("heading", name="Cases by school and issue", level=2).is_visible()
+    assert brief.get_by_role("heading", name="District responsiveness", level=2).is_visible()
+    assert brief.locator("table").count() >= 5 and brief.locator("svg").count() > 0
+    assert brief.get_by_text(draft_story["title"]).is_visible()
+    # its own policy lets its inline styles apply and nothing else: no script in it, nothing loaded
+    assert "Georgia" in brief.evaluate("getComputedStyle(document.body).fontFamily")
+    assert brief.locator("script").count() == 0
+    ran = brief.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.ran = 1";
+        document.head.appendChild(s); return window.ran === 1; }""")
+    assert ran is False, "a script ran in the brief"
+    assert brief.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content").startswith(
+        "default-src 'none'")
     brief.close()
 
     # every serious accessibility problem counts, on the evidence page and the list
@@ -156,7 +179,7 @@ def test_campaign_page_in_spanish(page, back_to_english):
     page.get_by_role("heading", name="Evidencia", level=2).wait_for()
     page.get_by_role("heading", name="Casos por escuela", level=3, exact=True).wait_for()
     assert page.locator("td.suppressed .sr-only").first.inner_text() == "suprimido"
-    assert page.get_by_role("link", name="Abrir el informe para imprimir").is_visible()
+    assert page.get_by_role("button", name="Abrir el informe para imprimir").is_visible()
     assert page.get_by_role("region", name="Historias pendientes de aprobación").is_visible()
     assert axe_violations(page) == []
 

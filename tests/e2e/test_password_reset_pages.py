@@ -1,6 +1,8 @@
 """Password resets in real Chromium, with the mail delivered by the server's own outbox worker to a real local SMTP
 server (aiosmtpd): "Forgot your password?" on the sign-in page answers the same for any address and mails the
-member a link that opens /reset-password; an admin sends a member a reset link from the Users page.
+member a link that opens /reset-password; an admin sends a member a reset link from the Users page; an invitation
+mailed in Spanish opens /accept-invite in Spanish, and accepting it signs the invitee in. Both pages are pages of
+the web app (axe-checked), reached signed out.
 
 This module runs its own server (the demo data, a fresh SQLite file) with SMTP configured and its public URL set
 to itself, so that mailed links point at it."""
@@ -19,11 +21,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADVOCATE, REPO, _free_port, axe_violations, sign_in
+from tests.e2e.conftest import ADVOCATE, REPO, _free_port, axe_violations, graphql, sign_in
 
 ADMIN = "admin@mpu.demo.advocase.org"
 VIEWER = "viewer@mpu.demo.advocase.org"
 LINK_RE = re.compile(r"https?://\S+/reset-password\?token=[A-Za-z0-9_\-%]+")
+INVITE_RE = re.compile(r"https?://\S+/accept-invite\?token=[A-Za-z0-9_\-%]+&lang=[a-z-]+")
 NEW_PASSWORD = "a brand new passphrase for e2e"
 
 
@@ -37,21 +40,21 @@ class Inbox:
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"
 
-    def resets(self, address: str) -> list[str]:
-        """The reset links mailed to `address` (other mail, such as the daily digest, aside)."""
+    def resets(self, address: str, pattern: re.Pattern = LINK_RE) -> list[str]:
+        """The reset links (or others: `pattern`) mailed to `address` (other mail, such as the digest, aside)."""
         links = []
         for rcpt, m in self.messages:
-            match = LINK_RE.search(m.get_body(preferencelist=("plain",)).get_content())
+            match = pattern.search(m.get_body(preferencelist=("plain",)).get_content())
             if address in rcpt and match:
                 links.append(match.group(0))
         return links
 
-    def wait_for_reset(self, address: str, timeout: float = 30) -> str:
+    def wait_for_reset(self, address: str, timeout: float = 30, pattern: re.Pattern = LINK_RE) -> str:
         deadline = time.monotonic() + timeout
-        while not self.resets(address):
-            assert time.monotonic() < deadline, f"no reset link mailed to {address} within {timeout}s"
+        while not self.resets(address, pattern):
+            assert time.monotonic() < deadline, f"no link mailed to {address} within {timeout}s"
             time.sleep(0.2)
-        [link] = self.resets(address)
+        [link] = self.resets(address, pattern)
         return link
 
 
@@ -145,9 +148,24 @@ def test_forgot_password_answers_the_same_and_mails_a_working_link(page, server,
     assert link.startswith(f"{server}/reset-password?token=")
     page.goto(link)
     page.get_by_role("heading", name="Choose a new password").wait_for()
+    assert "token=" not in page.url  # out of the address bar and this tab's history
+    assert axe_violations(page) == []
+    page.get_by_label("New password").fill("too short")  # the rule is told beside the field, nothing is sent
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_label("New password")).to_have_attribute("aria-invalid", "true")
+    page.get_by_text("Choose a password of at least 10 characters.").wait_for()
+    assert axe_violations(page) == []
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password").click()
-    page.get_by_text("Your password is changed. Sign in with it.").wait_for()
+    page.wait_for_url("**/sign-in")
+    page.get_by_role("status").get_by_text("Your password is changed. Sign in with it.").wait_for()
+
+    # the link works once: used again, the page says so in plain words
+    page.goto(link)
+    page.get_by_label("New password").fill("yet another new passphrase")
+    page.get_by_role("button", name="Set password").click()
+    page.get_by_role("alert").get_by_text(re.compile("^This reset link does not work any more")).wait_for()
+    assert axe_violations(page) == []
     sign_in(page, ADVOCATE, NEW_PASSWORD)
     assert "/sign-in" not in page.url
 
@@ -190,3 +208,46 @@ def test_admin_sends_a_member_a_reset_link(page, server, inbox):
         sign_in(tab, VIEWER, NEW_PASSWORD)
     finally:
         member.close()
+
+
+def test_an_invitation_mailed_in_spanish_opens_in_spanish_and_signs_the_invitee_in(page, server, inbox):
+    box, _ = inbox
+    email = "rosa.invitada@example.org"
+    sign_in(page, ADMIN)
+    invited = graphql(page, """mutation($i: InviteUserInput!) {
+        inviteUser(input: $i) { member { status } errors { code message field } } }""",
+                      {"i": {"email": email, "roles": ["viewer"], "language": "es"}})["inviteUser"]
+    assert invited == {"member": {"status": "INVITED"}, "errors": []}
+    link = box.wait_for_reset(email, pattern=INVITE_RE)
+    assert link.startswith(f"{server}/accept-invite?token=") and link.endswith("&lang=es")
+
+    # the invitee opens it in their own browser, set to English: the page follows the mail's language
+    invitee = page.context.browser.new_context(base_url=server, locale="en-US")
+    try:
+        tab = invitee.new_page()
+        tab.goto("/accept-invite")  # a link cut short: said plainly, no form
+        tab.get_by_role("alert").get_by_text(re.compile("^This page opens from a link in an email")).wait_for()
+        tab.goto(link)
+        tab.get_by_role("heading", name="Acepte su invitación", level=1).wait_for()
+        assert tab.locator("html").get_attribute("lang") == "es" and "token=" not in tab.url
+        assert axe_violations(tab) == []
+        tab.get_by_role("button", name="Unirme e iniciar sesión").click()  # nothing filled in: told beside each field
+        tab.get_by_text("Escriba su nombre.").wait_for()
+        expect(tab.get_by_label("Contraseña")).to_have_attribute("aria-invalid", "true")
+        tab.get_by_text("Elija una contraseña de al menos 10 caracteres.").wait_for()
+        assert axe_violations(tab) == []
+        tab.get_by_label("Su nombre").fill("Rosa Invitada")
+        tab.get_by_label("Contraseña").fill(NEW_PASSWORD)
+        tab.get_by_role("button", name="Unirme e iniciar sesión").click()
+        tab.wait_for_url(lambda url: "/accept-invite" not in url and "/sign-in" not in url)
+        tab.locator("header .who").get_by_text("Rosa Invitada").wait_for()  # signed in, into the app
+        me = graphql(tab, "query { me { user { email } preferredLanguage } }")["me"]
+        assert me == {"user": {"email": email}, "preferredLanguage": "es"}
+        # the link worked once
+        tab.goto(link)
+        tab.get_by_label("Su nombre").fill("Rosa Invitada")
+        tab.get_by_label("Contraseña").fill("otra contraseña larga")
+        tab.get_by_role("button", name="Unirme e iniciar sesión").click()
+        tab.get_by_role("alert").get_by_text(re.compile("^Este enlace de invitación ya no funciona")).wait_for()
+    finally:
+        invitee.close()

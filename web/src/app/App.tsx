@@ -6,6 +6,7 @@ import { Layout } from "./Layout";
 import { allowed, navFor, routes } from "./routes";
 import type { PageRoute } from "./types";
 import NotFound from "../pages/NotFound";
+import { SECURITY_PATH } from "../pages/account/twoFactor";
 
 function Loading() {
   const { t } = useI18n();
@@ -21,6 +22,10 @@ function Guard({ route }: { route: PageRoute }) {
   if (!route.public && !me) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
+  }
+  // My organization requires a second factor I have not turned on: only the Security page works until I do.
+  if (me?.twoFactorEnrollmentRequired && !route.public && route.path !== SECURITY_PATH) {
+    return <Navigate to={SECURITY_PATH} replace />;
   }
   if (me && !allowed(route, me.permissions)) {
     return <p role="alert">{t("errors.FORBIDDEN")}</p>;
@@ -38,6 +43,7 @@ function Home() {
   const { me, loading } = useSession();
   if (loading) return <Loading />;
   if (!me) return <Navigate to="/sign-in" replace />;
+  if (me.twoFactorEnrollmentRequired) return <Navigate to={SECURITY_PATH} replace />;
   const first = navFor(me.permissions)[0];
   return first ? <Navigate to={first.path} replace /> : <NotFound />;
 }

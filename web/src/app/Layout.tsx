@@ -4,6 +4,7 @@ import { languages } from "../i18n/core";
 import { useI18n } from "../i18n/I18n";
 import { useSession } from "../lib/session";
 import { NotificationBell } from "../pages/notifications/NotificationBell";
+import { SECURITY_PATH } from "../pages/account/twoFactor";
 import { navFor } from "./routes";
 
 export function LanguagePicker() {
@@ -68,8 +69,9 @@ export function Layout() {
           <LanguagePicker />
           {me && (
             <>
-              <NotificationBell />
+              {!me.twoFactorEnrollmentRequired && <NotificationBell />}
               <span className="who">{me.user.displayName}</span>
+              <NavLink to={SECURITY_PATH}>{t("layout.security")}</NavLink>
               <button
                 type="button"
                 className="secondary"

@@ -1,5 +1,6 @@
 // Every page of the app. Each area keeps its own list (src/pages/<area>/routes.ts); this joins them.
 import { lazy } from "react";
+import { accountRoutes } from "../pages/account/routes";
 import { adminRoutes } from "../pages/admin/routes";
 import { campaignRoutes } from "../pages/campaigns/routes";
 import { caseRoutes } from "../pages/cases/routes";
@@ -9,11 +10,15 @@ import type { PageRoute } from "./types";
 
 export const routes: PageRoute[] = [
   { path: "/sign-in", page: lazy(() => import("../pages/SignIn")), public: true },
+  // the pages links in mail open (domain/identity/users.py link()): these addresses are in mail already sent
+  { path: "/accept-invite", page: lazy(() => import("../pages/AcceptInvitation")), public: true },
+  { path: "/reset-password", page: lazy(() => import("../pages/ResetPassword")), public: true },
   ...caseRoutes,
   ...campaignRoutes,
   ...adminRoutes,
   ...importRoutes,
   ...notificationRoutes,
+  ...accountRoutes,
 ];
 
 /** Whether a user with these permissions may open a route. */

@@ -2,8 +2,8 @@ import type { ComponentType, LazyExoticComponent } from "react";
 
 /** One page of the app: a file under src/pages plus an entry like this in a routes list. */
 export interface PageRoute {
-  /** react-router path, e.g. "/cases/:id". Must not be a server path (/graphql, /healthz, /accept-invite,
-   *  /reset-password, /campaigns/:id/brief, /campaigns/:id/evidence.csv|json, /assets/...). */
+  /** react-router path, e.g. "/cases/:id". Must not be a server path (/graphql, /healthz,
+   *  /assets/...). */
   path: string;
   page: LazyExoticComponent<ComponentType>;
   /** Shown in the main navigation (label is a catalog key) when the user may open the page. */

@@ -11,10 +11,15 @@ export function base64ToBlob(base64: string, contentType: string): Blob {
 
 /** Starts the browser's download of the file. */
 export function saveFile(file: { fileName: string; contentType: string; contentBase64: string }): void {
-  const url = URL.createObjectURL(base64ToBlob(file.contentBase64, file.contentType));
+  saveBlob(base64ToBlob(file.contentBase64, file.contentType), file.fileName);
+}
+
+/** Starts the browser's download of a Blob under the given file name. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = file.fileName;
+  a.download = fileName;
   a.rel = "noopener";
   document.body.appendChild(a);
   a.click();

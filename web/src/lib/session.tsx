@@ -14,6 +14,8 @@ export const MeDocument = graphql(`
       chapters { id name }
       organizationChapters { id name }
       preferredLanguage
+      twoFactorEnabled
+      twoFactorEnrollmentRequired
     }
   }
 `);
@@ -33,13 +35,18 @@ const LogoutDocument = graphql(`
 
 export type Me = NonNullable<MeQuery["me"]>;
 
+/** What a sign-in answers. Without the second-factor fields (a page that does not ask for them) the session
+ *  asks the server for `me` again, so a member who must still enroll is taken to the Security page. */
+export type SignedInMe = Omit<Me, "twoFactorEnabled" | "twoFactorEnrollmentRequired"> &
+  Partial<Pick<Me, "twoFactorEnabled" | "twoFactorEnrollmentRequired">>;
+
 export interface Session {
   me: Me | null;
   loading: boolean;
   /** Whether I hold a "resource:action" permission in this organization. */
   can(permission: string): boolean;
   refresh(): Promise<Me | null>;
-  signedIn(me: Me): void;
+  signedIn(me: SignedInMe): void;
   signOut(): Promise<void>;
   /** The language menu: the page's language, and (signed in) the language of my mail on the server too. */
   setLanguage(code: string): void;
@@ -119,7 +126,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     can: (permission) => !!me && me.permissions.includes(permission),
     refresh,
-    signedIn: arrived,
+    signedIn: (m) => {
+      const known = m.twoFactorEnabled !== undefined && m.twoFactorEnrollmentRequired !== undefined;
+      arrived({ ...m, twoFactorEnabled: m.twoFactorEnabled ?? false, twoFactorEnrollmentRequired: m.twoFactorEnrollmentRequired ?? false });
+      if (!known) void refresh();
+    },
     signOut,
     setLanguage,
   };

@@ -1,6 +1,6 @@
 // "Forgot your password?" on the sign-in page: asks for a reset link (requestPasswordReset). The answer is the
 // same whether or not an account uses the address, so the confirmation is neutral too; the mailed link opens the
-// server's /reset-password page.
+// app's /reset-password page (ResetPassword.tsx).
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../gql";
 import { Field, FormErrors } from "../components/forms";

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
+import { Navigate, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
@@ -7,6 +7,7 @@ import { mapErrors, describeError } from "../lib/errors";
 import { RequestError, request } from "../lib/graphql";
 import { useSession } from "../lib/session";
 import { ForgotPassword } from "./ForgotPassword";
+import { checkCode, codeInput, describeCodeError, normalizeCode } from "./account/twoFactor";
 
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
@@ -19,6 +20,8 @@ const LoginDocument = graphql(`
         chapters { id name }
         organizationChapters { id name }
         preferredLanguage
+        twoFactorEnabled
+        twoFactorEnrollmentRequired
       }
       errors { code message field }
     }
@@ -35,9 +38,19 @@ export default function SignIn() {
   const { me, signedIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
+  // "passwordChanged": sent here by the reset page (/reset-password) once the new password is set
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
+  // A second factor is on for the account: the server answered TWO_FACTOR_REQUIRED, the form asks for a code.
+  const [needCode, setNeedCode] = useState(false);
+  const [code, setCode] = useState("");
+  const codeBox = useRef<HTMLInputElement>(null);
+  const [codeAsked, setCodeAsked] = useState(0);
+  useEffect(() => {
+    if (codeAsked) codeBox.current?.focus();
+  }, [codeAsked]);
   const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
   // "Forgot your password?" shows its own small form in place of this one; back here, focus returns to the link.
   const [forgot, setForgot] = useState(false);
@@ -56,12 +69,33 @@ export default function SignIn() {
     const fields: Record<string, string> = {};
     if (!email.trim()) fields.email = t("signIn.emailRequired");
     if (!password) fields.password = t("signIn.passwordRequired");
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
+    const codeProblem = needCode ? checkCode(code, t) : null;
+    if (codeProblem) fields.totpCode = codeProblem;
+    if (Object.keys(fields).length) {
+      if (codeProblem && !fields.email && !fields.password) codeBox.current?.focus();
+      return setErrors({ fields, general: [] });
+    }
     setBusy(true);
     try {
-      const data = await request(LoginDocument, { input: { email: email.trim(), password } });
+      const input = { email: email.trim(), password, ...(needCode ? { totpCode: normalizeCode(code) } : {}) };
+      const data = await request(LoginDocument, { input });
       const result = data.login;
       if (result.errors.length || !result.me) {
+        if (result.errors.some((x) => x.code === "TWO_FACTOR_REQUIRED")) {
+          // email and password were right: ask for the code (and say so if one was expected already)
+          setErrors({ fields: needCode ? { totpCode: t("twoFactor.codeRequired") } : {}, general: [] });
+          setNeedCode(true);
+          setCodeAsked((n) => n + 1);
+          return;
+        }
+        const codeError = result.errors.find((x) => x.field === "totpCode" || (needCode && x.code === "RATE_LIMITED"));
+        if (codeError) {
+          // a wrong or reused code, or too many wrong ones: next to the code field
+          setErrors({ fields: { totpCode: describeCodeError(codeError, t, lang, "signIn") }, general: [] });
+          setCode("");
+          setCodeAsked((n) => n + 1);
+          return;
+        }
         const mapped = mapErrors(result.errors, ["email", "password"], t, lang);
         // A failed sign-in names no field on purpose (no hint which one was wrong).
         if (result.errors.some((x) => x.code === "UNAUTHENTICATED")) mapped.general = [t("signIn.failed")];
@@ -80,6 +114,7 @@ export default function SignIn() {
   return (
     <div className="narrow">
       <h1>{t("signIn.title")}</h1>
+      <div role="status">{notice === "passwordChanged" && <p className="notice">{t("signIn.passwordChanged")}</p>}</div>
       {forgot ? (
         <ForgotPassword
           email={email}
@@ -100,6 +135,14 @@ export default function SignIn() {
                 <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
               )}
             </Field>
+            {/* announced: the code field when it appears, and what was wrong with a code */}
+            <div aria-live="polite">
+              {needCode && (
+                <Field label={t("twoFactor.codeLabel")} hint={t("signIn.codeHint")} error={errors.fields.totpCode} required>
+                  {(p) => <input {...p} {...codeInput} ref={codeBox} name="totpCode" value={code} onChange={(e) => setCode(e.target.value)} />}
+                </Field>
+              )}
+            </div>
             <button type="submit" disabled={busy}>
               {busy ? t("signIn.busy") : t("signIn.submit")}
             </button>

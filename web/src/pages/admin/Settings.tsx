@@ -1,6 +1,7 @@
 // Organization settings (organization:configure): name, suppression threshold, languages; chapters; the
 // escalation ladder; the statutory deadline profile.
 import { useEffect, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { SettingsQuery } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
@@ -9,11 +10,12 @@ import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { splitList } from "../campaigns/evidence";
+import { SECURITY_PATH } from "../account/twoFactor";
 import { AdminNav, Notice, useAction } from "./shared";
 
 const SettingsDocument = graphql(`
   query Settings {
-    me { organization { id name suppressionThreshold languages deadlineProfile version } organizationChapters { id name version } }
+    me { organization { id name suppressionThreshold languages deadlineProfile version requireTwoFactor } organizationChapters { id name version } twoFactorEnabled }
     escalationLadder { level name responseWindowSchoolDays }
     deadlineProfiles { code name rules { code label citation days count } }
   }
@@ -36,6 +38,11 @@ const RenameChapterDocument = graphql(`
 const ConfigureLadderDocument = graphql(`
   mutation ConfigureEscalationLadder($levels: [EscalationLevelInput!]!) {
     configureEscalationLadder(levels: $levels) { levels { level name responseWindowSchoolDays } errors { code message field } }
+  }
+`);
+const SetTwoFactorRequirementDocument = graphql(`
+  mutation SetTwoFactorRequirement($input: SetTwoFactorRequirementInput!) {
+    setTwoFactorRequirement(input: $input) { organization { id requireTwoFactor } errors { code message field } }
   }
 `);
 const SetDeadlineProfileDocument = graphql(`
@@ -264,6 +271,51 @@ function DeadlineProfileForm({ current, profiles, done }: { current: string; pro
   );
 }
 
+/** "Require a second factor for everyone": a switch that saves at once and says what it now means. */
+function TwoFactorRequirement({ required, myOwnIsOn, done }: { required: boolean; myOwnIsOn: boolean; done(): Promise<unknown> }) {
+  const { t } = useI18n();
+  const action = useAction(["required"]);
+  const [on, setOn] = useState(required);
+  useEffect(() => setOn(required), [required]);
+  const ownFirst = !myOwnIsOn && !on;
+  async function change(next: boolean) {
+    setOn(next);
+    const ok = await action.run(
+      async () => (await request(SetTwoFactorRequirementDocument, { input: { required: next } })).setTwoFactorRequirement.errors,
+      next ? t("admin.settings.twoFactorRequired") : t("admin.settings.twoFactorNotRequired"),
+    );
+    if (!ok) setOn(!next);
+    await done();
+  }
+  return (
+    <section className="panel" aria-labelledby="two-factor-h">
+      <h2 id="two-factor-h">{t("admin.settings.twoFactor")}</h2>
+      <p className="muted" id="two-factor-hint">
+        {t("admin.settings.twoFactorHint")}
+      </p>
+      {/* requiring it without one of my own would leave me able to do nothing but enroll: enroll first */}
+      {ownFirst && (
+        <p className="warning" id="two-factor-own">
+          {t("admin.settings.twoFactorOwnFirst")} <Link to={SECURITY_PATH}>{t("admin.settings.twoFactorOwnLink")}</Link>
+        </p>
+      )}
+      <FormErrors messages={[...action.errors.general, ...(action.errors.fields.required ? [action.errors.fields.required] : [])]} />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={on}
+          disabled={action.busy || ownFirst}
+          aria-describedby={ownFirst ? "two-factor-hint two-factor-own" : "two-factor-hint"}
+          onChange={(e) => void change(e.target.checked)}
+        />{" "}
+        {t("admin.settings.twoFactorSwitch")}
+      </label>
+      <Notice message={action.message} />
+    </section>
+  );
+}
+
 export default function Settings() {
   const { t } = useI18n();
   const { refresh } = useSession();
@@ -280,6 +332,7 @@ export default function Settings() {
       <AdminNav />
       <h1>{t("admin.settings.title")}</h1>
       <OrganizationForm org={me.organization} done={done} />
+      <TwoFactorRequirement required={me.organization.requireTwoFactor} myOwnIsOn={me.twoFactorEnabled} done={done} />
       <Chapters chapters={me.organizationChapters} done={done} />
       <LadderEditor ladder={data!.escalationLadder} done={done} />
       <DeadlineProfileForm current={me.organization.deadlineProfile} profiles={data!.deadlineProfiles} done={done} />

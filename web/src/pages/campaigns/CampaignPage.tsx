@@ -1,5 +1,5 @@
 // One campaign: its facts, the evidence (tables and charts, suppressed cells shown as suppressed), the
-// stories waiting for approval, and the exports (server routes: CSV, JSON and the printable brief).
+// stories waiting for approval, and the exports (CSV, JSON and the printable brief, by exportCampaignEvidence).
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { CampaignPageQuery } from "../../gql/graphql";
@@ -8,6 +8,7 @@ import { useI18n } from "../../i18n/I18n";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { BarChart } from "./Charts";
+import { CampaignExports } from "./CampaignExports";
 import { Cell, CrossTable, EvidenceTable, SuppressionNote, useCells } from "./EvidenceTables";
 import { barsFromRows } from "./evidence";
 import { StoryReview } from "./StoryReview";
@@ -200,23 +201,7 @@ export default function CampaignPage() {
         <section className="panel" aria-labelledby="camp-export">
           <h2 id="camp-export">{t("campaigns.exports")}</h2>
           <p className="muted">{t("campaigns.exportsHint")}</p>
-          <ul>
-            <li>
-              <a href={`${base}/evidence.csv`} download>
-                {t("campaigns.exportCsv")}
-              </a>
-            </li>
-            <li>
-              <a href={`${base}/evidence.json`} download>
-                {t("campaigns.exportJson")}
-              </a>
-            </li>
-            <li>
-              <a href={`${base}/brief`} target="_blank" rel="noopener">
-                {t("campaigns.brief")}
-              </a>
-            </li>
-          </ul>
+          <CampaignExports campaignId={c.id} />
         </section>
       )}
 

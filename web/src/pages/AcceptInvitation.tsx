@@ -1,0 +1,109 @@
+// /accept-invite?token=…: the page an invitation mail opens. The invitee chooses a name and a password, joins the
+// organization and is signed in (acceptInvitation answers like login and sets the session cookie).
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { graphql } from "../gql";
+import { Field, FormErrors, usePageTitle } from "../components/forms";
+import { useI18n } from "../i18n/I18n";
+import { describeError, mapErrors, normalizeField } from "../lib/errors";
+import { RequestError, request } from "../lib/graphql";
+import { passwordProblem, useMailedLink } from "../lib/mailedLink";
+import { useSession } from "../lib/session";
+
+const AcceptInvitationDocument = graphql(`
+  mutation AcceptInvitation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) {
+      me {
+        user { id displayName email }
+        organization { id name languages }
+        roles
+        permissions
+        chapters { id name }
+        organizationChapters { id name }
+        preferredLanguage
+      }
+      errors { code message field }
+    }
+  }
+`);
+
+interface Errors {
+  fields: Record<string, string>;
+  general: string[];
+}
+
+export default function AcceptInvitation() {
+  const { t, lang } = useI18n();
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const token = useMailedLink();
+  const [displayName, setDisplayName] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Errors>({ fields: {}, general: [] });
+  usePageTitle(t("acceptInvite.title"));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    const name = displayName.trim();
+    if (!name) fields.displayName = t("acceptInvite.nameRequired");
+    else if (name.length > 200) fields.displayName = t("acceptInvite.nameTooLong");
+    const weak = passwordProblem(password, t);
+    if (weak) fields.password = weak;
+    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
+    setBusy(true);
+    try {
+      const result = (await request(AcceptInvitationDocument, { input: { token, password, displayName: name } }))
+        .acceptInvitation;
+      if (result.errors.length || !result.me) {
+        const linkFailed = result.errors.some((x) => normalizeField(x.field) === "token");
+        const mapped = mapErrors(result.errors.filter((x) => normalizeField(x.field) !== "token"),
+          ["displayName", "password"], t, lang);
+        if (linkFailed) mapped.general.unshift(t("acceptInvite.invalid"));
+        setErrors(mapped);
+        return;
+      }
+      signedIn(result.me);
+      navigate("/", { replace: true });
+    } catch (err) {
+      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="narrow">
+      <h1>{t("acceptInvite.title")}</h1>
+      {!token ? (
+        <>
+          <FormErrors messages={[t("mailedLink.missing")]} />
+          <p>
+            <Link to="/sign-in">{t("mailedLink.signIn")}</Link>
+          </p>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <p>{t("acceptInvite.intro")}</p>
+          <FormErrors messages={errors.general} />
+          <Field label={t("acceptInvite.name")} error={errors.fields.displayName} required>
+            {(p) => (
+              <input {...p} autoComplete="name" maxLength={200} value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)} />
+            )}
+          </Field>
+          <Field label={t("acceptInvite.password")} hint={t("mailedLink.password.hint")} error={errors.fields.password} required>
+            {(p) => (
+              <input {...p} type="password" autoComplete="new-password" value={password}
+                onChange={(e) => setPassword(e.target.value)} />
+            )}
+          </Field>
+          <button type="submit" disabled={busy}>
+            {busy ? t("acceptInvite.busy") : t("acceptInvite.submit")}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+// /reset-password?token=…: the page a password reset mail opens. The new password ends every session of the
+// account (this browser's too, if it was signed in as that account): then sign in with it.
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { graphql } from "../gql";
+import { Field, FormErrors, usePageTitle } from "../components/forms";
+import { useI18n } from "../i18n/I18n";
+import { describeError, mapErrors, normalizeField } from "../lib/errors";
+import { RequestError, request } from "../lib/graphql";
+import { passwordProblem, useMailedLink } from "../lib/mailedLink";
+import { useSession } from "../lib/session";
+
+const ResetPasswordDocument = graphql(`
+  mutation ResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input) { ok errors { code message field } }
+  }
+`);
+
+export default function ResetPassword() {
+  const { t, lang } = useI18n();
+  const { refresh } = useSession();
+  const navigate = useNavigate();
+  const token = useMailedLink();
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [general, setGeneral] = useState<string[]>([]);
+  const [linkFailed, setLinkFailed] = useState(false);
+  usePageTitle(t("resetPassword.title"));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const weak = passwordProblem(password, t);
+    setFieldError(weak);
+    setGeneral([]);
+    if (weak) return;
+    setBusy(true);
+    try {
+      const result = (await request(ResetPasswordDocument, { input: { token, newPassword: password } })).resetPassword;
+      if (!result.ok) {
+        const failed = result.errors.some((x) => normalizeField(x.field) === "token");
+        const mapped = mapErrors(result.errors.filter((x) => normalizeField(x.field) !== "token"), ["newPassword"], t, lang);
+        setLinkFailed(failed);
+        setFieldError(mapped.fields.newPassword);
+        setGeneral(failed ? [t("resetPassword.invalid"), ...mapped.general] : mapped.general);
+        return;
+      }
+      await refresh(); // if this browser was signed in as the account, that session has ended
+      navigate("/sign-in", { replace: true, state: { notice: "passwordChanged" } });
+    } catch (err) {
+      setGeneral([describeError(err as RequestError, t, lang)]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="narrow">
+      <h1>{t("resetPassword.title")}</h1>
+      {!token ? (
+        <>
+          <FormErrors messages={[t("mailedLink.missing")]} />
+          <p>
+            <Link to="/sign-in">{t("mailedLink.signIn")}</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <form onSubmit={submit} noValidate>
+            <p>{t("resetPassword.intro")}</p>
+            <FormErrors messages={general} />
+            <Field label={t("resetPassword.password")} hint={t("mailedLink.password.hint")} error={fieldError} required>
+              {(p) => (
+                <input {...p} type="password" autoComplete="new-password" value={password}
+                  onChange={(e) => setPassword(e.target.value)} />
+              )}
+            </Field>
+            <button type="submit" disabled={busy}>
+              {busy ? t("resetPassword.busy") : t("resetPassword.submit")}
+            </button>
+          </form>
+          {linkFailed && (
+            <p>
+              <Link to="/sign-in">{t("mailedLink.signIn")}</Link>
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
