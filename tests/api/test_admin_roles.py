@@ -189,3 +189,22 @@ async def test_roles_are_per_organization(api, world, other_world):
     assert "case:create" not in (await api.data(ME, token=other_world.tokens["viewer"]))["me"]["permissions"]
     other = {r["name"]: r for r in (await api.data(ROLES, token=other_world.tokens["admin"]))["roles"]}
     assert "case:create" not in [g["key"] for g in other["viewer"]["grants"]]
+
+
+async def test_a_parent_leader_is_an_advocate_without_export(api, world):
+    admin, adv = world.tokens["admin"], world.tokens["advocate"]
+    export = "mutation { exportCases(input: {format: CSV}) { file { fileName } errors { code } } }"
+    assert (await api.data(export, token=adv))["exportCases"]["errors"] == []  # advocates export
+    leader = (await api.data(CREATE_ROLE, {"i": {"name": "parent leader", "basedOn": "advocate"}}, admin))["createRole"]
+    assert leader["errors"] == []
+    less = (await api.data(REVOKE, {"i": {"role": "parent_leader", "resource": "case", "action": "export"}},
+                           admin))["revokePermission"]
+    assert less["errors"] == [] and "case:export" not in [g["key"] for g in less["role"]["grants"]]
+    assert "case:read" in [g["key"] for g in less["role"]["grants"]]
+    gid = world.gid("User", world.users["advocate"])
+    assert (await api.data(SET_ROLES, {"i": {"userId": gid, "roles": ["parent_leader"]}}, admin)
+            )["setUserRoles"]["errors"] == []
+    refused = (await api.data(export, token=adv))["exportCases"]
+    assert refused["file"] is None and [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    # everything else an advocate does still works
+    assert (await api.data("query { cases(first: 5) { edges { node { id } } } }", token=adv))["cases"] is not None

@@ -249,6 +249,21 @@ async def test_escalations_filters_scope_and_tenancy(api, db, world, other_world
     assert {case_a["id"], case_b["id"]} <= {c["id"] for c in dash["openCases"]}
     assert [e["id"] for e in dash["overdueEscalations"]] == [a["id"]]
     assert dash["escalationsDueSoon"] == []  # b is due in 10 school days
+    # due on the fifth school day from today on its district's calendar (the closure days do not count): soon
+    fifth = _calendar().add_school_days(date.today(), 5)
+    async with db.transaction() as s:
+        await s.execute(update(Escalation).where(Escalation.id == _uuid(b["id"])).values(response_due_on=fifth))
+    dash = (await api.data(DASHBOARD, token=adv))["dashboard"]
+    assert [e["id"] for e in dash["escalationsDueSoon"]] == [b["id"]]
+    assert [e["id"] for e in dash["overdueEscalations"]] == [a["id"]]
+    async with db.transaction() as s:  # the sixth school day is not soon yet
+        await s.execute(update(Escalation).where(Escalation.id == _uuid(b["id"])).values(
+            response_due_on=_calendar().add_school_days(date.today(), 6)))
+    assert (await api.data(DASHBOARD, token=adv))["dashboard"]["escalationsDueSoon"] == []
+    # and by status: an acknowledged one leaves SENT for ACKNOWLEDGED
+    assert (await api.data(ACK, {"id": b["id"]}, token=adv))["acknowledgeEscalation"]["errors"] == []
+    assert await ids({"status": ["ACKNOWLEDGED"]}) == {b["id"]}
+    assert await ids({"status": ["SENT"]}) == {a["id"]}
 
 
 def _uuid(gid: str) -> uuid.UUID:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
-from tests.api.ops import LIST_CASES, TRANSITION_CASE, create_family, open_case
+from tests.api.ops import CREATE_STUDENT, LIST_CASES, TRANSITION_CASE, create_family, open_case
 
 
 async def _ids(api, token, f=None, order="OPENED_NEWEST", first=100):
@@ -126,8 +126,14 @@ async def test_no_n_plus_one(api, world, app_db):
     adv = world.tokens["advocate"]
     families = [await create_family(api, adv, world.chapter_gids["North"], displayName=f"Family {i}")
                 for i in range(5)]
+    students = []
+    for i, fam in enumerate(families):  # a student in each family, so that every case's `student` resolves
+        body = await api.data(CREATE_STUDENT, {"i": {"familyId": fam["id"], "firstName": f"Student {i}", "lastName": "Doe",
+                                                     "grade": "5", "schoolId": world.gid("School", world.school_ids[0])}},
+                              token=adv)
+        students.append(body["createStudent"]["student"])
     for i in range(100):
-        await open_case(api, adv, families[i % 5]["id"], title=f"Case {i}",
+        await open_case(api, adv, families[i % 5]["id"], title=f"Case {i}", studentId=students[i % 5]["id"],
                         schoolId=world.gid("School", world.school_ids[i % 2]))
     q = """query($first: Int) { cases(first: $first) { edges { node { id title
       family { displayName students { firstName } consents { kind } chapter { name } }
@@ -145,5 +151,6 @@ async def test_no_n_plus_one(api, world, app_db):
         finally:
             event.remove(app_db.engine.sync_engine, "before_cursor_execute", count)
         assert len(body["cases"]["edges"]) == first
+        assert all(e["node"]["student"]["firstName"].startswith("Student ") for e in body["cases"]["edges"])
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

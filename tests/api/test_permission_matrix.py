@@ -4,7 +4,8 @@ The fields come from the schema itself, so a new field without an entry in MATRI
 `test_every_field_has_a_matrix_entry`. Each entry names the grant behind it (checked against
 policies/default_policy.csv) and the roles that hold it; every other caller is refused (deny by default):
 
-- an allowed role succeeds (no error, no typed error payload) and sees the record it targeted;
+- an allowed role succeeds (no error, no typed error payload) and sees the record it targeted; a mutation that
+  succeeded wrote at least one audit row (so every mutation, present and future, is on the record);
 - a role without the grant gets FORBIDDEN (mutations and lists) or null (single-record fetches), anonymous
   callers UNAUTHENTICATED; nothing changes;
 - an admin of another organization gets exactly the answer an unknown id gets, lists show none of the other
@@ -48,6 +49,7 @@ import domain.models  # noqa: F401  (every table, for the snapshot)
 from api.app import create_app
 from api.relay import from_global_id, to_global_id
 from api.schema import schema
+from domain.audit.models import AuditEvent
 from domain.campaigns import networks as campaign_networks
 from domain.campaigns import service as campaigns
 from domain.campaigns import stories as campaign_stories
@@ -869,6 +871,13 @@ async def snapshot(o: Orgs, world: World, refs: Refs) -> dict:
     return state
 
 
+async def audit_rows(o: Orgs) -> int:
+    """Audit rows in every organization (and those of no organization, e.g. a public request for an unknown
+    address), read with the owner's connection."""
+    async with o.db.reader() as s:
+        return await s.scalar(select(func.count()).select_from(AuditEvent))
+
+
 def expectation(e: Entry, caller: str, refs: Refs) -> str:
     if e.public:
         return e.allowed
@@ -892,8 +901,11 @@ async def check_call(o: Orgs, name: str, e: Entry, refs: Refs, expected: str, to
     worlds = [o.a] + ([home] if home else [])
     changes = e.kind == "mutation" and expected != "ok"  # a refused mutation must change nothing
     before = [await snapshot(o, w, refs) for w in worlds] if changes else None
+    audited = await audit_rows(o) if e.kind == "mutation" and expected == "ok" else None
     body = await o.api(e.op, e.vars(refs), token)
     got = outcome(name, body)
+    if audited is not None and got == "ok":  # every mutation that did something is on the record
+        assert await audit_rows(o) > audited, f"{name} as {who} succeeded without an audit row"
     where = f"{name} as {who}: {json.dumps(body)[:600]}"
     if expected == REFUSED:
         assert got not in ("ok", "INTERNAL"), f"expected a refusal, got {where}"
