@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 
 from api.campaigns.types import (
-    CampaignConnection, CampaignStatus, CampaignType, EvidenceExportFormat, IssueStatsType, NetworkKind,
+    CampaignCaseLinkType, CampaignConnection, CampaignStatus, CampaignType, EvidenceExportFormat, IssueStatsType, NetworkKind,
     NetworkStatsType, NetworkType, StatsDimension, StoryConnection, StoryStatus, StoryType,
 )
 from api.cases.types import CaseCategory, CaseStatus, CaseSubcategory
@@ -142,6 +142,7 @@ class NetworkStatsFilter:
 class StoryFilter:
     status: list[StoryStatus] | None = None
     campaign_id: strawberry.ID | None = strawberry.field(default=None, description="Stories of this campaign's cases.")
+    case_id: strawberry.ID | None = strawberry.field(default=None, description="Stories drafted from this case.")
 
 
 @strawberry.input
@@ -286,8 +287,16 @@ class CampaignsQuery:
             f = filter or StoryFilter()
             return await story_service.list_stories(
                 ctx.db, ctx.actor, statuses=f.status or None,
-                campaign_id=decode_opt(f.campaign_id, "Campaign", "filter.campaignId"), first=first, after=after)
+                campaign_id=decode_opt(f.campaign_id, "Campaign", "filter.campaignId"),
+                case_id=decode_opt(f.case_id, "Case", "filter.caseId"), first=first, after=after)
         return StoryConnection.of(await query(run), StoryType.of)
+
+    @strawberry.field(description="The campaigns a case I may see is linked to by hand, with the reasons, newest "
+                                  "first (needs case:read and campaign:read; empty for a case I may not see).")
+    async def case_campaign_links(self, info: Info, case_id: strawberry.ID) -> list[CampaignCaseLinkType]:
+        ctx = info.context
+        links = await query(lambda: service.links_of_case(ctx.db, ctx.actor, decode(case_id, "Case", "caseId")))
+        return [CampaignCaseLinkType.of(link, ctx.actor) for link in links]
 
     @strawberry.field(description="The networks my organization convened or joined.")
     async def networks(self, info: Info) -> list[NetworkType]:

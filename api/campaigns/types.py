@@ -281,6 +281,17 @@ class CampaignCaseLinkType:
     linked_at: datetime
     case_id_: strawberry.Private[uuid.UUID]
     linked_by_id_: strawberry.Private[uuid.UUID | None]
+    campaign_id_: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The campaign the case is linked to (needs campaign:read).")
+    async def campaign(self, info: Info) -> CampaignType | None:
+        ctx = info.context
+        if not ctx.actor.can("campaign", "read"):
+            return None
+        loader = _extra_loader(info, "campaign_by_id",
+                               lambda ids: service.campaigns_by_id(ctx.db, ctx.actor.organization_id, ids))
+        c = await loader.load(self.campaign_id_)
+        return CampaignType.of(c) if c else None
 
     @strawberry.field
     async def case(self, info: Info) -> CaseType | None:
@@ -295,7 +306,7 @@ class CampaignCaseLinkType:
     @classmethod
     def of(cls, link: CampaignCase, actor) -> "CampaignCaseLinkType":
         return cls(reason=link.reason if actor.can("family", "identity") else None, linked_at=link.linked_at,
-                   case_id_=link.case_id, linked_by_id_=link.linked_by_id)
+                   case_id_=link.case_id, linked_by_id_=link.linked_by_id, campaign_id_=link.campaign_id)
 
 
 @strawberry.type

@@ -272,6 +272,28 @@ async def list_links(db: Database, actor: Actor, campaign_id: uuid.UUID, *, firs
     return make_page(rows, lambda link: (link.linked_at, link.case_id), size)
 
 
+async def links_of_case(db: Database, actor: Actor, case_id: uuid.UUID) -> list[CampaignCase]:
+    """The campaigns a case in my record scope is linked to by hand, newest link first (none for a case I may not
+    see, as for an unknown one)."""
+    require(actor, "case", "read")
+    require(actor, "campaign", "read")
+    q = (select(CampaignCase).join(Case, Case.id == CampaignCase.case_id)
+         .where(CampaignCase.organization_id == actor.organization_id, CampaignCase.case_id == case_id,
+                visible_cases(actor.case_scope()))
+         .order_by(CampaignCase.linked_at.desc(), CampaignCase.campaign_id))
+    async with db.transaction() as s:
+        rows = list(await s.scalars(q))
+        if rows:
+            audit(s, actor, "campaign.list_links", entity_type="case", entity_id=case_id, detail={"count": len(rows)})
+    return rows
+
+
+async def campaigns_by_id(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Campaign]:
+    async with db.reader() as s:
+        rows = await s.scalars(select(Campaign).where(Campaign.organization_id == org_id, Campaign.id.in_(ids)))
+        return {c.id: c for c in rows}
+
+
 async def list_campaign_cases(db: Database, actor: Actor, campaign: Campaign, *, first: int | None,
                               after: str | None, with_total: bool = False) -> Page[Case]:
     """The campaign's cases (criteria or linked) in my record scope, newest opened first."""

@@ -164,8 +164,8 @@ async def get_story(db: Database, actor: Actor, story_id: uuid.UUID) -> Story | 
 
 
 async def list_stories(db: Database, actor: Actor, *, statuses: list[StoryStatus] | None = None,
-                       campaign_id: uuid.UUID | None = None, first: int | None = None,
-                       after: str | None = None) -> Page[Story]:
+                       campaign_id: uuid.UUID | None = None, case_id: uuid.UUID | None = None,
+                       first: int | None = None, after: str | None = None) -> Page[Story]:
     if not _can_list(actor):
         raise DomainError(ErrorCode.FORBIDDEN, "You do not have permission to read stories.")
     q = _visible(actor)
@@ -179,6 +179,8 @@ async def list_stories(db: Database, actor: Actor, *, statuses: list[StoryStatus
         if campaign is None:
             raise not_found("campaign", "filter.campaignId")
         q = q.where(campaign_clause(campaign))
+    if case_id is not None:
+        q = q.where(Story.case_id == case_id)
     q, size = keyset(q, [Story.created_at, Story.id], True, first, after)
     async with db.reader() as s:
         rows = list(await s.scalars(q))

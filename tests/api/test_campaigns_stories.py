@@ -190,3 +190,40 @@ def test_deidentification_rules():
     assert found("Student 20481234 was moved") == [("PHONE", "20481234")]
     assert found("on March 3rd and 3/4/2025") == [("DATE", "3/4/2025"), ("DATE", "March 3rd")]
     assert found("in March, three times; grade 7") == []
+
+
+# ---------------------------------------------------------------- the advocate's case page
+
+
+CASE_PAGE = """query($c: ID!) { caseCampaignLinks(caseId: $c) { reason campaign { id name status } }
+    stories(filter: {caseId: $c}) { edges { node { id title status } } } }"""
+
+
+async def test_a_case_page_reads_its_campaign_links_and_stories(api, world, db):
+    ids, south, camp, _ = await _setup(api, db, world)
+    adv, case = world.tokens["advocate"], world.gid("Case", ids[0])
+    link = {"campaignId": camp["id"], "caseId": case, "reason": "Same school, same practice"}
+    got = await api.data("""mutation($i: LinkCaseToCampaignInput!) { linkCaseToCampaign(input: $i) {
+        errors { code } } }""", {"i": link}, token=adv)
+    assert got["linkCaseToCampaign"]["errors"] == []
+    mine = await _draft(api, adv, case)
+    await _draft(api, adv, world.gid("Case", ids[1]), title="Another case's story")
+
+    body = await api.data(CASE_PAGE, {"c": case}, token=adv)
+    assert body["caseCampaignLinks"] == [{"reason": link["reason"], "campaign": {
+        "id": camp["id"], "name": camp["name"], "status": "PLANNING"}}]
+    assert [e["node"] for e in body["stories"]["edges"]] == [
+        {"id": mine["story"]["id"], "title": CLEAN["title"], "status": "DRAFT"}]
+    # another case: neither the link nor the story
+    body = await api.data(CASE_PAGE, {"c": world.gid("Case", ids[2])}, token=adv)
+    assert body["caseCampaignLinks"] == [] and body["stories"]["edges"] == []
+    # viewers see the link without the reason; another chapter's advocate sees nothing of a North case
+    body = await api.data("query($c: ID!) { caseCampaignLinks(caseId: $c) { reason campaign { name } } }",
+                          {"c": case}, token=world.tokens["viewer"])
+    assert body["caseCampaignLinks"] == [{"reason": None, "campaign": {"name": camp["name"]}}]
+    body = await api.data(CASE_PAGE, {"c": case}, token=world.tokens["advocate_south"])
+    assert body["caseCampaignLinks"] == [] and body["stories"]["edges"] == []
+    # campaign leads do not read cases: refused
+    body = await api("query($c: ID!) { caseCampaignLinks(caseId: $c) { reason } }", {"c": case},
+                     token=world.tokens["campaign_lead"])
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

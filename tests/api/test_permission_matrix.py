@@ -511,6 +511,11 @@ MATRIX: dict[str, Entry] = {
     "stories": entry("query { stories(first: 100) { edges { node { id status } } } }", permission="story:read",
                      needs="consent case story", roles={"admin", "advocate", "campaign_lead"}, kind="list",
                      shows="story"),
+    # ---- campaigns on the advocate's case page: a case's campaign links (also needs campaign:read, which every
+    # case:read role has)
+    "caseCampaignLinks": entry("query($c: ID!) { caseCampaignLinks(caseId: $c) { reason case { id } campaign { id } } }",
+                               lambda r: {"c": r.case}, "case:read", "campaign case link", roles=CASE_READERS,
+                               kind="list", shows="campaign"),
     "networks": entry("query { networks { id name iLead } }", permission="network:lead", needs="network",
                       roles={"admin", "campaign_lead"}, kind="list", shows="network"),
     "networkStats": entry(

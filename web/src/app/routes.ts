@@ -5,6 +5,7 @@ import { adminRoutes } from "../pages/admin/routes";
 import { campaignRoutes } from "../pages/campaigns/routes";
 import { caseRoutes } from "../pages/cases/routes";
 import { importRoutes } from "../pages/imports/routes";
+import { networkRoutes } from "../pages/networks/routes";
 import { notificationRoutes } from "../pages/notifications/routes";
 import type { PageRoute } from "./types";
 
@@ -15,6 +16,7 @@ export const routes: PageRoute[] = [
   { path: "/reset-password", page: lazy(() => import("../pages/ResetPassword")), public: true },
   ...caseRoutes,
   ...campaignRoutes,
+  ...networkRoutes,
   ...adminRoutes,
   ...importRoutes,
   ...notificationRoutes,

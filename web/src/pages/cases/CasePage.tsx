@@ -12,6 +12,8 @@ import { Timeline } from "./case/Timeline";
 import { Consents } from "./case/Consents";
 import { Deadlines } from "./case/Deadlines";
 import { Escalations } from "./case/Escalations";
+import { CaseCampaigns } from "./case/CaseCampaigns";
+import { CaseStories } from "./case/CaseStories";
 
 const CasePageDocument = graphql(`
   query CasePage($id: ID!, $timeline: Int) {
@@ -135,6 +137,8 @@ export default function CasePage() {
       <Escalations data={c} ladder={data!.escalationLadder} reload={reloadCase} />
       <Consents data={c} reload={reloadCase} />
       <Deadlines data={c} reload={reloadCase} />
+      {can("case:read") && can("campaign:read") && <CaseCampaigns caseId={c.id} />}
+      {can("story:read") && <CaseStories caseId={c.id} />}
       <Timeline
         data={c}
         reload={reloadCase}

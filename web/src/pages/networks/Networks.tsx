@@ -1,0 +1,336 @@
+// The networks my organization convened or joined. Admins with network:manage convene one, hand its join code to
+// the organizations they invite and name its leads; with network:join they opt in with a code, or out again.
+// A lead opens the network's statistics from here.
+import { useEffect, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
+import { graphql } from "../../gql";
+import type { NetworkKind, NetworkLeadCandidatesQuery, NetworksQuery } from "../../gql/graphql";
+import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { useI18n } from "../../i18n/I18n";
+import { request, RequestError } from "../../lib/graphql";
+import { useQuery } from "../../lib/useQuery";
+import { useSession } from "../../lib/session";
+import { CheckGroup, Notice, useAction } from "../admin/shared";
+import { leadCandidates, type MemberLike } from "./networks";
+import "./networks.css";
+
+const NetworksDocument = graphql(`
+  query Networks {
+    networks {
+      id name kind description joined convenedByMyOrganization iLead joinCode
+      leads { id displayName email }
+    }
+  }
+`);
+
+const LeadCandidatesDocument = graphql(`
+  query NetworkLeadCandidates($after: String) {
+    users(filter: { active: true }, first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { status roles user { id displayName email } } }
+    }
+    roles { name grants { key } }
+  }
+`);
+
+const CreateNetworkDocument = graphql(`
+  mutation CreateNetwork($input: CreateNetworkInput!) {
+    createNetwork(input: $input) { network { id name joinCode } errors { code message field } }
+  }
+`);
+const JoinNetworkDocument = graphql(`
+  mutation JoinNetwork($input: JoinNetworkInput!) {
+    joinNetwork(input: $input) { network { id name } errors { code message field } }
+  }
+`);
+const LeaveNetworkDocument = graphql(`
+  mutation LeaveNetwork($input: LeaveNetworkInput!) {
+    leaveNetwork(input: $input) { network { id name } errors { code message field } }
+  }
+`);
+const SetNetworkLeadsDocument = graphql(`
+  mutation SetNetworkLeads($input: SetNetworkLeadsInput!) {
+    setNetworkLeads(input: $input) { network { id leads { id } } errors { code message field } }
+  }
+`);
+
+type Network = NetworksQuery["networks"][number];
+type People = { members: MemberLike[]; roles: NetworkLeadCandidatesQuery["roles"] };
+
+/** Every active member (page after page) and the roles' grants: whom a convener may name as a lead. */
+function usePeople(skip: boolean): { data: People | null; error: RequestError | null } {
+  const [state, setState] = useState<{ data: People | null; error: RequestError | null }>({ data: null, error: null });
+  useEffect(() => {
+    if (skip) return;
+    let live = true;
+    (async () => {
+      const members: MemberLike[] = [];
+      let after: string | null = null;
+      let roles: People["roles"] = [];
+      for (;;) {
+        const page: NetworkLeadCandidatesQuery = await request(LeadCandidatesDocument, { after });
+        members.push(...page.users.edges.map((e) => e.node));
+        roles = page.roles;
+        if (!page.users.pageInfo.hasNextPage || !page.users.pageInfo.endCursor) break;
+        after = page.users.pageInfo.endCursor;
+      }
+      if (live) setState({ data: { members, roles }, error: null });
+    })().catch((e) => {
+      if (live) setState({ data: null, error: e instanceof RequestError ? e : new RequestError("INTERNAL", String(e)) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [skip]);
+  return state;
+}
+type Candidate = { id: string; label: string };
+const KINDS: NetworkKind[] = ["COALITION", "NATIONAL_NETWORK"];
+
+export default function Networks() {
+  const { t } = useI18n();
+  const { can } = useSession();
+  usePageTitle(t("networks.title"));
+  const list = useQuery(NetworksDocument);
+  const mayPickLeads = can("network:manage") && can("user:manage");
+  const people = usePeople(!mayPickLeads);
+  const networks = list.data?.networks ?? [];
+  // said at page level: after leaving, the network's card (and its own status line) is gone
+  const [notice, setNotice] = useState<string | null>(null);
+
+  return (
+    <>
+      <h1>{t("networks.title")}</h1>
+      <p className="muted">{t("networks.intro")}</p>
+      <section aria-labelledby="networks-mine">
+        <h2 id="networks-mine">{t("networks.mine")}</h2>
+        <div role="status" aria-live="polite">{list.loading && !list.data && <Loading />}</div>
+        <Notice message={notice} />
+        {list.error && <LoadError error={list.error} />}
+        {people.error && <LoadError error={people.error} />}
+        {list.data && networks.length === 0 && <p>{t("networks.none")}</p>}
+        {networks.map((n) => (
+          <NetworkCard
+            key={n.id}
+            network={n}
+            candidates={
+              people.data
+                ? leadCandidates(people.data.members, people.data.roles, n.leads)
+                : null
+            }
+            changed={list.reload}
+            announce={setNotice}
+          />
+        ))}
+      </section>
+      {can("network:manage") && <ConveneForm done={list.reload} />}
+      {can("network:join") && <JoinForm done={list.reload} />}
+    </>
+  );
+}
+
+function NetworkCard({ network: n, candidates, changed, announce }: {
+  network: Network;
+  candidates: Candidate[] | null;
+  changed(): Promise<unknown>;
+  announce(message: string): void;
+}) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const action = useAction(["userIds", "joinCode", "networkId"]);
+  const [leads, setLeads] = useState<string[]>(n.leads.map((l) => l.id));
+  const headingId = `network-${n.id}`;
+
+  async function joinOwn() {
+    if (!n.joinCode) return;
+    const ok = await action.run(
+      async () => (await request(JoinNetworkDocument, { input: { joinCode: n.joinCode! } })).joinNetwork.errors,
+      t("networks.joined", { name: n.name }),
+    );
+    if (ok) await changed();
+  }
+
+  async function leave() {
+    if (!window.confirm(t("networks.confirmLeave", { name: n.name }))) return;
+    const ok = await action.run(
+      async () => (await request(LeaveNetworkDocument, { input: { networkId: n.id } })).leaveNetwork.errors,
+    );
+    if (ok) {
+      announce(t("networks.left", { name: n.name }));
+      await changed();
+    }
+  }
+
+  async function saveLeads(e: FormEvent) {
+    e.preventDefault();
+    const ok = await action.run(
+      async () => (await request(SetNetworkLeadsDocument, { input: { networkId: n.id, userIds: leads } })).setNetworkLeads.errors,
+      t("networks.leadsSaved", { name: n.name }),
+    );
+    if (ok) await changed();
+  }
+
+  const relation = [
+    n.convenedByMyOrganization && t("networks.convenedByUs"),
+    n.joined ? t("networks.member") : t("networks.notMember"),
+    n.iLead && t("networks.youLead"),
+  ].filter(Boolean);
+
+  return (
+    <article className="panel network" aria-labelledby={headingId}>
+      <h3 id={headingId}>{n.name}</h3>
+      <p>
+        <span className="badge">{t(`networks.kind.${n.kind}`)}</span> {relation.join(" · ")}
+      </p>
+      {n.description && <p>{n.description}</p>}
+      <Notice message={action.message} />
+      <FormErrors messages={[...action.errors.general, ...Object.values(action.errors.fields)]} />
+      {n.iLead && (
+        <p>
+          <Link to={`/networks/${encodeURIComponent(n.id)}`}>{t("networks.openStats", { name: n.name })}</Link>
+        </p>
+      )}
+      {n.joinCode && (
+        <dl className="join-code">
+          <dt>{t("networks.joinCode")}</dt>
+          <dd>
+            <code>{n.joinCode}</code>
+            <p className="hint muted">{t("networks.joinCodeHint")}</p>
+          </dd>
+        </dl>
+      )}
+      <div className="actions">
+        {n.convenedByMyOrganization && !n.joined && n.joinCode && can("network:join") && (
+          <>
+            <p className="hint muted">{t("networks.notCountedYet")}</p>
+            <button type="button" disabled={action.busy} onClick={joinOwn}>
+              {t("networks.joinOwn")}
+            </button>
+          </>
+        )}
+        {n.joined && can("network:join") && (
+          <button type="button" className="secondary" disabled={action.busy} onClick={leave}>
+            {t("networks.leave")}
+          </button>
+        )}
+      </div>
+      {n.convenedByMyOrganization && can("network:manage") &&
+        (candidates ? (
+          <form onSubmit={saveLeads} noValidate>
+            <CheckGroup
+              legend={t("networks.leadsOf", { name: n.name })}
+              hint={t("networks.leadsHint")}
+              options={candidates.map((c) => ({ value: c.id, label: c.label }))}
+              value={leads}
+              onChange={setLeads}
+              error={action.errors.fields.userIds}
+            />
+            <button type="submit" disabled={action.busy}>
+              {t("networks.saveLeads")}
+            </button>
+          </form>
+        ) : (
+          <p>
+            {t("networks.leads")}:{" "}
+            {n.leads.length ? n.leads.map((l) => l.displayName || l.email).join(", ") : t("networks.noLeads")}
+          </p>
+        ))}
+    </article>
+  );
+}
+
+function ConveneForm({ done }: { done(): Promise<unknown> }) {
+  const { t } = useI18n();
+  const action = useAction(["name", "kind", "description"]);
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<NetworkKind>("COALITION");
+  const [description, setDescription] = useState("");
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return action.fail({ name: t("networks.nameRequired") });
+    const ok = await action.run(
+      async () =>
+        (await request(CreateNetworkDocument, { input: { name: name.trim(), kind, description: description.trim() || null } }))
+          .createNetwork.errors,
+      t("networks.created", { name: name.trim() }),
+    );
+    if (ok) {
+      setName("");
+      setDescription("");
+      await done();
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="networks-convene">
+      <h2 id="networks-convene">{t("networks.convene")}</h2>
+      <p className="hint muted">{t("networks.conveneHint")}</p>
+      <Notice message={action.message} />
+      <form onSubmit={submit} noValidate>
+        <FormErrors messages={action.errors.general} />
+        <div className="grid2">
+          <Field label={t("networks.name")} error={action.errors.fields.name} required>
+            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field label={t("networks.kindLabel")} error={action.errors.fields.kind}>
+            {(p) => (
+              <select {...p} value={kind} onChange={(e) => setKind(e.target.value as NetworkKind)}>
+                {KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`networks.kind.${k}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field label={t("networks.description")} error={action.errors.fields.description}>
+          {(p) => <textarea {...p} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <button type="submit" disabled={action.busy}>
+          {t("networks.conveneButton")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function JoinForm({ done }: { done(): Promise<unknown> }) {
+  const { t } = useI18n();
+  const action = useAction(["joinCode"]);
+  const [code, setCode] = useState("");
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!code.trim()) return action.fail({ joinCode: t("networks.codeRequired") });
+    let joined = "";
+    const ok = await action.run(async () => {
+      const out = (await request(JoinNetworkDocument, { input: { joinCode: code.trim() } })).joinNetwork;
+      joined = out.network?.name ?? "";
+      return out.errors;
+    });
+    if (ok) {
+      action.setMessage(t("networks.joined", { name: joined }));
+      setCode("");
+      await done();
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="networks-join">
+      <h2 id="networks-join">{t("networks.join")}</h2>
+      <p className="hint muted">{t("networks.joinHint")}</p>
+      <Notice message={action.message} />
+      <form onSubmit={submit} noValidate>
+        <FormErrors messages={action.errors.general} />
+        <Field label={t("networks.joinCode")} error={action.errors.fields.joinCode} required>
+          {(p) => <input {...p} autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />}
+        </Field>
+        <button type="submit" disabled={action.busy}>
+          {t("networks.joinButton")}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+// Pure helpers of the network pages: who may be named a lead, and the side-by-side table of networkStats.
+import type { Suppressible } from "../campaigns/evidence";
+import type { StatsDimension } from "../../gql/graphql";
+
+/** Dimensions networkStats accepts: the same meaning in every organization (not school, district or chapter). */
+export const NETWORK_DIMENSIONS: StatsDimension[] = [
+  "CATEGORY", "SUBCATEGORY", "MONTH", "SCHOOL_YEAR", "STATUS", "OUTCOME",
+  "RACE_ETHNICITY", "SPECIAL_EDUCATION", "ENGLISH_LEARNER", "LANGUAGE", "GRADE_BAND",
+];
+
+export const MEASURES = ["cases", "escalationsSent", "answeredWithinWindow", "shareAnsweredWithinWindow"] as const;
+export type Measure = (typeof MEASURES)[number];
+
+type Measures = Record<Measure, Suppressible>;
+
+export interface StatsRowLike {
+  key?: { value?: string | null; label: string } | null;
+  byOrganization: readonly Measures[];
+  combined: Measures;
+}
+
+export interface SideBySide {
+  /** One column per member organization, then the combined column. */
+  columns: string[];
+  rows: { label: string; cells: Suppressible[] }[];
+  total: Suppressible[];
+}
+
+/** networkStats as a table of one measure: a row per group, a column per member organization, then combined. */
+export function sideBySide(
+  stats: { organizations: readonly { name: string }[]; rows: readonly StatsRowLike[]; total: StatsRowLike },
+  measure: Measure,
+  combinedLabel: string,
+): SideBySide {
+  const line = (r: StatsRowLike) => [...r.byOrganization.map((m) => m[measure]), r.combined[measure]];
+  return {
+    columns: [...stats.organizations.map((o) => o.name), combinedLabel],
+    rows: stats.rows.map((r) => ({ label: r.key?.label ?? "", cells: line(r) })),
+    total: line(stats.total),
+  };
+}
+
+export interface MemberLike {
+  status: string;
+  roles: readonly string[];
+  user: { id: string; displayName: string; email: string };
+}
+
+/**
+ * Who can usefully be named a lead: active members holding a role that grants network:lead (anyone else named
+ * would see nothing). Current leads stay listed (even if no longer such a member) so they can be removed.
+ * Sorted by label.
+ */
+export function leadCandidates(
+  members: readonly MemberLike[],
+  roles: readonly { name: string; grants: readonly { key: string }[] }[],
+  currentLeads: readonly MemberLike["user"][],
+): { id: string; label: string }[] {
+  const leading = new Set(roles.filter((r) => r.grants.some((g) => g.key === "network:lead")).map((r) => r.name));
+  const label = (u: MemberLike["user"]) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
+  const out = new Map<string, string>();
+  for (const m of members) {
+    if (m.status === "ACTIVE" && m.roles.some((r) => leading.has(r))) out.set(m.user.id, label(m.user));
+  }
+  for (const u of currentLeads) out.set(u.id, label(u));
+  return [...out].map(([id, l]) => ({ id, label: l })).sort((a, b) => a.label.localeCompare(b.label));
+}
