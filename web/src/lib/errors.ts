@@ -40,12 +40,24 @@ export interface MappedErrors {
   general: string[];
 }
 
-/** Splits errors between the fields a form has (`known`) and a general list. */
-export function mapErrors(errors: readonly UserError[], known: readonly string[], t: Translate, lang: string): MappedErrors {
+/** How one error is worded (describeError, or a section's own wording built on it). */
+export type Describe = (error: UserError, t: Translate, lang: string) => string;
+
+/**
+ * Splits errors between the fields a form has (`known`, or a parent of the error's path) and a general list,
+ * each message once.
+ */
+export function mapErrors(
+  errors: readonly UserError[],
+  known: readonly string[],
+  t: Translate,
+  lang: string,
+  describe: Describe = describeError,
+): MappedErrors {
   const out: MappedErrors = { fields: {}, general: [] };
   for (const e of errors) {
     const field = normalizeField(e.field);
-    const message = describeError(e, t, lang);
+    const message = describe(e, t, lang);
     const target = field && (known.includes(field) ? field : known.find((k) => field.startsWith(`${k}.`)));
     if (target && !(target in out.fields)) out.fields[target] = message;
     else if (!out.general.includes(message)) out.general.push(message);

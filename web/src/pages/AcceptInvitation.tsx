@@ -5,10 +5,11 @@ import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { describeError, mapErrors, normalizeField } from "../lib/errors";
-import { RequestError, request } from "../lib/graphql";
+import { mapErrors, normalizeField } from "../lib/errors";
+import { request } from "../lib/graphql";
 import { passwordProblem, useMailedLink } from "../lib/mailedLink";
-import { useSession } from "../lib/session";
+import { useSession, type SignedInMe } from "../lib/session";
+import { useAction } from "../lib/useAction";
 
 const AcceptInvitationDocument = graphql(`
   mutation AcceptInvitation($input: AcceptInvitationInput!) {
@@ -27,11 +28,6 @@ const AcceptInvitationDocument = graphql(`
   }
 `);
 
-interface Errors {
-  fields: Record<string, string>;
-  general: string[];
-}
-
 export default function AcceptInvitation() {
   const { t, lang } = useI18n();
   const { signedIn } = useSession();
@@ -39,8 +35,7 @@ export default function AcceptInvitation() {
   const token = useMailedLink();
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Errors>({ fields: {}, general: [] });
+  const { busy, errors, fail, run } = useAction(["displayName", "password"]);
   usePageTitle(t("acceptInvite.title"));
 
   async function submit(e: FormEvent) {
@@ -51,25 +46,28 @@ export default function AcceptInvitation() {
     else if (name.length > 200) fields.displayName = t("acceptInvite.nameTooLong");
     const weak = passwordProblem(password, t);
     if (weak) fields.password = weak;
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
-    setBusy(true);
-    try {
-      const result = (await request(AcceptInvitationDocument, { input: { token, password, displayName: name } }))
-        .acceptInvitation;
-      if (result.errors.length || !result.me) {
-        const linkFailed = result.errors.some((x) => normalizeField(x.field) === "token");
-        const mapped = mapErrors(result.errors.filter((x) => normalizeField(x.field) !== "token"),
-          ["displayName", "password"], t, lang);
-        if (linkFailed) mapped.general.unshift(t("acceptInvite.invalid"));
-        setErrors(mapped);
-        return;
-      }
-      signedIn(result.me);
+    if (Object.keys(fields).length) return fail(fields);
+    let joined: SignedInMe | null | undefined;
+    const ok = await run(
+      async () => {
+        const result = (await request(AcceptInvitationDocument, { input: { token, password, displayName: name } }))
+          .acceptInvitation;
+        joined = result.me;
+        return result.errors;
+      },
+      {
+        // the link's own problem (used, expired, unknown) in the page's words, on top
+        onErrors: (errs) => {
+          const linkFailed = errs.some((x) => normalizeField(x.field) === "token");
+          const mapped = mapErrors(errs.filter((x) => normalizeField(x.field) !== "token"), ["displayName", "password"], t, lang);
+          if (linkFailed) mapped.general.unshift(t("acceptInvite.invalid"));
+          return mapped;
+        },
+      },
+    );
+    if (ok && joined) {
+      signedIn(joined);
       navigate("/", { replace: true });
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

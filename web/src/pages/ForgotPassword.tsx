@@ -5,8 +5,8 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../gql";
 import { Field, FormErrors } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { describeError } from "../lib/errors";
-import { RequestError, request } from "../lib/graphql";
+import { request } from "../lib/graphql";
+import { useAction } from "../lib/useAction";
 
 const RequestPasswordResetDocument = graphql(`
   mutation RequestPasswordReset($input: RequestPasswordResetInput!) {
@@ -16,11 +16,9 @@ const RequestPasswordResetDocument = graphql(`
 
 /** The panel under the sign-in form. `email`: what the sign-in form holds, as a start. `close`: back to signing in. */
 export function ForgotPassword({ email: initial, close }: { email: string; close(): void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [email, setEmail] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const [general, setGeneral] = useState<string[]>([]);
+  const { busy, errors, fail, reset, run } = useAction([]);
   const [sent, setSent] = useState<number | null>(null); // the link's validity in minutes, once asked
   const input = useRef<HTMLInputElement>(null);
   const confirmation = useRef<HTMLParagraphElement>(null);
@@ -33,20 +31,20 @@ export function ForgotPassword({ email: initial, close }: { email: string; close
   async function submit(e: FormEvent) {
     e.preventDefault();
     const value = email.trim();
-    if (!value) return setFieldError(t("signIn.emailRequired"));
-    if (!/^\S+@\S+\.\S+$/.test(value)) return setFieldError(t("signIn.forgot.emailInvalid"));
-    setFieldError(undefined);
-    setGeneral([]);
-    setBusy(true);
-    try {
-      const result = (await request(RequestPasswordResetDocument, { input: { email: value } })).requestPasswordReset;
-      if (result.errors.length) setGeneral(result.errors.map((x) => x.message));
-      else setSent(result.validMinutes);
-    } catch (err) {
-      setGeneral([describeError(err as RequestError, t, lang)]);
-    } finally {
-      setBusy(false);
-    }
+    if (!value) return fail({ email: t("signIn.emailRequired") });
+    if (!/^\S+@\S+\.\S+$/.test(value)) return fail({ email: t("signIn.forgot.emailInvalid") });
+    reset();
+    let validMinutes = 0;
+    const ok = await run(
+      async () => {
+        const result = (await request(RequestPasswordResetDocument, { input: { email: value } })).requestPasswordReset;
+        validMinutes = result.validMinutes;
+        return result.errors;
+      },
+      // shown as the server words them
+      { onErrors: (errs) => ({ fields: {}, general: errs.map((x) => x.message) }) },
+    );
+    if (ok) setSent(validMinutes);
   }
 
   return (
@@ -63,8 +61,8 @@ export function ForgotPassword({ email: initial, close }: { email: string; close
       {sent === null && (
         <form onSubmit={submit} noValidate>
           <p className="muted">{t("signIn.forgot.intro")}</p>
-          <FormErrors messages={general} />
-          <Field label={t("signIn.email")} error={fieldError} required>
+          <FormErrors messages={errors.general} />
+          <Field label={t("signIn.email")} error={errors.fields.email} required>
             {(p) => (
               <input {...p} ref={input} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
             )}

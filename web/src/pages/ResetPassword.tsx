@@ -5,10 +5,11 @@ import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { describeError, mapErrors, normalizeField } from "../lib/errors";
-import { RequestError, request } from "../lib/graphql";
+import { mapErrors, normalizeField } from "../lib/errors";
+import { request } from "../lib/graphql";
 import { passwordProblem, useMailedLink } from "../lib/mailedLink";
 import { useSession } from "../lib/session";
+import { useAction } from "../lib/useAction";
 
 const ResetPasswordDocument = graphql(`
   mutation ResetPassword($input: ResetPasswordInput!) {
@@ -22,35 +23,30 @@ export default function ResetPassword() {
   const navigate = useNavigate();
   const token = useMailedLink();
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const [general, setGeneral] = useState<string[]>([]);
+  const { busy, errors, fail, run } = useAction(["newPassword"]);
   const [linkFailed, setLinkFailed] = useState(false);
   usePageTitle(t("resetPassword.title"));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const weak = passwordProblem(password, t);
-    setFieldError(weak);
-    setGeneral([]);
+    fail(weak ? { newPassword: weak } : {});
     if (weak) return;
-    setBusy(true);
-    try {
-      const result = (await request(ResetPasswordDocument, { input: { token, newPassword: password } })).resetPassword;
-      if (!result.ok) {
-        const failed = result.errors.some((x) => normalizeField(x.field) === "token");
-        const mapped = mapErrors(result.errors.filter((x) => normalizeField(x.field) !== "token"), ["newPassword"], t, lang);
-        setLinkFailed(failed);
-        setFieldError(mapped.fields.newPassword);
-        setGeneral(failed ? [t("resetPassword.invalid"), ...mapped.general] : mapped.general);
-        return;
-      }
+    const ok = await run(
+      async () => (await request(ResetPasswordDocument, { input: { token, newPassword: password } })).resetPassword.errors,
+      {
+        // the link's own problem (used, expired, unknown) in the page's words, on top
+        onErrors: (errs) => {
+          const failed = errs.some((x) => normalizeField(x.field) === "token");
+          const mapped = mapErrors(errs.filter((x) => normalizeField(x.field) !== "token"), ["newPassword"], t, lang);
+          setLinkFailed(failed);
+          return failed ? { ...mapped, general: [t("resetPassword.invalid"), ...mapped.general] } : mapped;
+        },
+      },
+    );
+    if (ok) {
       await refresh(); // if this browser was signed in as the account, that session has ended
       navigate("/sign-in", { replace: true, state: { notice: "passwordChanged" } });
-    } catch (err) {
-      setGeneral([describeError(err as RequestError, t, lang)]);
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -68,8 +64,8 @@ export default function ResetPassword() {
         <>
           <form onSubmit={submit} noValidate>
             <p>{t("resetPassword.intro")}</p>
-            <FormErrors messages={general} />
-            <Field label={t("resetPassword.password")} hint={t("mailedLink.password.hint")} error={fieldError} required>
+            <FormErrors messages={errors.general} />
+            <Field label={t("resetPassword.password")} hint={t("mailedLink.password.hint")} error={errors.fields.newPassword} required>
               {(p) => (
                 <input {...p} type="password" autoComplete="new-password" value={password}
                   onChange={(e) => setPassword(e.target.value)} />

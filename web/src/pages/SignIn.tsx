@@ -3,9 +3,9 @@ import { Navigate, useLocation, useNavigate, useSearchParams } from "react-route
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { mapErrors, describeError } from "../lib/errors";
-import { RequestError, request } from "../lib/graphql";
-import { useSession } from "../lib/session";
+import { request } from "../lib/graphql";
+import { useAction } from "../lib/useAction";
+import { useSession, type SignedInMe } from "../lib/session";
 import { ForgotPassword } from "./ForgotPassword";
 import { checkCode, codeInput, describeCodeError, normalizeCode } from "./account/twoFactor";
 
@@ -42,7 +42,7 @@ export default function SignIn() {
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(["email", "password"]);
   // A second factor is on for the account: the server answered TWO_FACTOR_REQUIRED, the form asks for a code.
   const [needCode, setNeedCode] = useState(false);
   const [code, setCode] = useState("");
@@ -51,7 +51,6 @@ export default function SignIn() {
   useEffect(() => {
     if (codeAsked) codeBox.current?.focus();
   }, [codeAsked]);
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
   // "Forgot your password?" shows its own small form in place of this one; back here, focus returns to the link.
   const [forgot, setForgot] = useState(false);
   const forgotButton = useRef<HTMLButtonElement>(null);
@@ -73,41 +72,40 @@ export default function SignIn() {
     if (codeProblem) fields.totpCode = codeProblem;
     if (Object.keys(fields).length) {
       if (codeProblem && !fields.email && !fields.password) codeBox.current?.focus();
-      return setErrors({ fields, general: [] });
+      return fail(fields);
     }
-    setBusy(true);
-    try {
-      const input = { email: email.trim(), password, ...(needCode ? { totpCode: normalizeCode(code) } : {}) };
-      const data = await request(LoginDocument, { input });
-      const result = data.login;
-      if (result.errors.length || !result.me) {
-        if (result.errors.some((x) => x.code === "TWO_FACTOR_REQUIRED")) {
-          // email and password were right: ask for the code (and say so if one was expected already)
-          setErrors({ fields: needCode ? { totpCode: t("twoFactor.codeRequired") } : {}, general: [] });
-          setNeedCode(true);
-          setCodeAsked((n) => n + 1);
-          return;
-        }
-        const codeError = result.errors.find((x) => x.field === "totpCode" || (needCode && x.code === "RATE_LIMITED"));
-        if (codeError) {
-          // a wrong or reused code, or too many wrong ones: next to the code field
-          setErrors({ fields: { totpCode: describeCodeError(codeError, t, lang, "signIn") }, general: [] });
-          setCode("");
-          setCodeAsked((n) => n + 1);
-          return;
-        }
-        const mapped = mapErrors(result.errors, ["email", "password"], t, lang);
-        // A failed sign-in names no field on purpose (no hint which one was wrong).
-        if (result.errors.some((x) => x.code === "UNAUTHENTICATED")) mapped.general = [t("signIn.failed")];
-        setErrors(mapped);
-        return;
-      }
-      signedIn(result.me);
+    let signedInAs: SignedInMe | null | undefined;
+    const ok = await run(
+      async () => {
+        const input = { email: email.trim(), password, ...(needCode ? { totpCode: normalizeCode(code) } : {}) };
+        const result = (await request(LoginDocument, { input })).login;
+        signedInAs = result.me;
+        return result.errors;
+      },
+      {
+        onErrors: (errs, mapped) => {
+          if (errs.some((x) => x.code === "TWO_FACTOR_REQUIRED")) {
+            // email and password were right: ask for the code (and say so if one was expected already)
+            setNeedCode(true);
+            setCodeAsked((n) => n + 1);
+            return { fields: needCode ? { totpCode: t("twoFactor.codeRequired") } : {}, general: [] };
+          }
+          const codeError = errs.find((x) => x.field === "totpCode" || (needCode && x.code === "RATE_LIMITED"));
+          if (codeError) {
+            // a wrong or reused code, or too many wrong ones: next to the code field
+            setCode("");
+            setCodeAsked((n) => n + 1);
+            return { fields: { totpCode: describeCodeError(codeError, t, lang, "signIn") }, general: [] };
+          }
+          // A failed sign-in names no field on purpose (no hint which one was wrong).
+          if (errs.some((x) => x.code === "UNAUTHENTICATED")) mapped.general = [t("signIn.failed")];
+          return mapped;
+        },
+      },
+    );
+    if (ok && signedInAs) {
+      signedIn(signedInAs);
       navigate(safeNext(params.get("next")), { replace: true });
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

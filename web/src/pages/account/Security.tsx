@@ -7,9 +7,10 @@ import { Link } from "react-router-dom";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { graphql } from "../../gql";
 import { useI18n } from "../../i18n/I18n";
-import { describeError, type UserError } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import { describeError, type MappedErrors, type UserError } from "../../lib/errors";
+import { request } from "../../lib/graphql";
 import { useSession } from "../../lib/session";
+import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { checkCode, codeInput, describeCodeError, groupSecret, normalizeCode } from "./twoFactor";
 import "./account.css";
@@ -35,77 +36,85 @@ const DisableDocument = graphql(`
   }
 `);
 
-interface FormState {
-  busy: boolean;
-  code?: string;
-  general: string[];
-}
-
-/** Errors of a code mutation: about the code next to the field, the rest on top. */
-function splitCodeErrors(errors: readonly UserError[], t: (k: string, v?: Record<string, string | number>) => string, lang: string): { code?: string; general: string[] } {
-  const codeError = errors.find((e) => e.field === "code" || e.code === "RATE_LIMITED");
-  const general = errors.filter((e) => e !== codeError).map((e) => describeError(e, t, lang));
-  return { code: codeError ? describeCodeError(codeError, t, lang) : undefined, general };
+/** A form that asks for a one-time code: the code, its box, the form's mutation state and the code's problems. */
+function useCodeForm() {
+  const { t, lang } = useI18n();
+  const [code, setCode] = useState("");
+  const codeBox = useRef<HTMLInputElement>(null);
+  const action = useAction([]);
+  return {
+    code,
+    setCode,
+    codeBox,
+    action,
+    /** False, with the problem beside the (focused) box, when the code is missing or malformed. */
+    checked(): boolean {
+      const problem = checkCode(code, t);
+      if (problem) {
+        action.fail({ code: problem });
+        codeBox.current?.focus();
+        return false;
+      }
+      action.reset();
+      return true;
+    },
+    /** A refused code mutation: the code's error beside the emptied, focused box; the rest on top. */
+    refused(errors: readonly UserError[]): MappedErrors {
+      setCode("");
+      codeBox.current?.focus();
+      const codeError = errors.find((e) => e.field === "code" || e.code === "RATE_LIMITED");
+      const general = errors.filter((e) => e !== codeError).map((e) => describeError(e, t, lang));
+      return { fields: codeError ? { code: describeCodeError(codeError, t, lang) } : {}, general };
+    },
+  };
 }
 
 function TurnOn({ done }: { done(): Promise<void> }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [enrollment, setEnrollment] = useState<{ secret: string; uri: string; qr: string } | null>(null);
-  const [code, setCode] = useState("");
-  const [state, setState] = useState<FormState>({ busy: false, general: [] });
+  const { code, setCode, codeBox, action, checked, refused } = useCodeForm();
+  const { busy, errors, reset, run } = action;
   const stepsHeading = useRef<HTMLHeadingElement>(null);
-  const codeBox = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (enrollment) stepsHeading.current?.focus();
   }, [enrollment]);
 
   async function begin() {
-    setState({ busy: true, general: [] });
-    try {
+    reset();
+    let started: { secret: string; uri: string; qr: string } | undefined;
+    let onMeanwhile = false;
+    await run(async () => {
       const result = (await request(BeginDocument)).beginTwoFactorEnrollment;
       if (result.errors.length || !result.secret || !result.otpauthUri) {
-        setState({ busy: false, general: result.errors.map((e) => describeError(e, t, lang)) });
-        if (result.errors.some((e) => e.code === "CONFLICT")) await done(); // on meanwhile (another tab)
-        return;
+        onMeanwhile = result.errors.some((e) => e.code === "CONFLICT");
+        return result.errors;
       }
       const qr = await QRCode.toString(result.otpauthUri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+      started = { secret: result.secret, uri: result.otpauthUri, qr: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr)}` };
+      return [];
+    });
+    if (onMeanwhile) await done(); // on meanwhile (another tab)
+    if (started) {
       setCode("");
-      setEnrollment({ secret: result.secret, uri: result.otpauthUri, qr: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr)}` });
-      setState({ busy: false, general: [] });
-    } catch (err) {
-      setState({ busy: false, general: [describeError(err as RequestError, t, lang)] });
+      setEnrollment(started);
     }
   }
 
   async function confirm(e: FormEvent) {
     e.preventDefault();
-    const problem = checkCode(code, t);
-    if (problem) {
-      setState({ busy: false, code: problem, general: [] });
-      codeBox.current?.focus();
-      return;
-    }
-    setState({ busy: true, general: [] });
-    try {
-      const result = (await request(ConfirmDocument, { input: { code: normalizeCode(code) } })).confirmTwoFactorEnrollment;
-      if (!result.ok) {
-        setState({ busy: false, ...splitCodeErrors(result.errors, t, lang) });
-        setCode("");
-        codeBox.current?.focus();
-        return;
-      }
-      await done();
-    } catch (err) {
-      setState({ busy: false, general: [describeError(err as RequestError, t, lang)] });
-    }
+    if (!checked()) return;
+    const ok = await run(async () => (await request(ConfirmDocument, { input: { code: normalizeCode(code) } })).confirmTwoFactorEnrollment.errors, {
+      onErrors: refused,
+    });
+    if (ok) await done();
   }
 
   if (!enrollment) {
     return (
       <>
-        <FormErrors messages={state.general} />
-        <button type="button" onClick={begin} disabled={state.busy}>
-          {state.busy ? t("account.security.starting") : t("account.security.turnOn")}
+        <FormErrors messages={errors.general} />
+        <button type="button" onClick={begin} disabled={busy}>
+          {busy ? t("account.security.starting") : t("account.security.turnOn")}
         </button>
       </>
     );
@@ -130,17 +139,17 @@ function TurnOn({ done }: { done(): Promise<void> }) {
         </li>
         <li>
           <form onSubmit={confirm} noValidate>
-            <FormErrors messages={state.general} />
+            <FormErrors messages={errors.general} />
             <div aria-live="polite">
-              <Field label={t("twoFactor.codeLabel")} hint={t("account.security.stepCode")} error={state.code} required>
+              <Field label={t("twoFactor.codeLabel")} hint={t("account.security.stepCode")} error={errors.fields.code} required>
                 {(p) => <input {...p} {...codeInput} ref={codeBox} value={code} onChange={(e) => setCode(e.target.value)} />}
               </Field>
             </div>
             <div className="actions">
-              <button type="submit" disabled={state.busy}>
-                {state.busy ? t("account.security.checking") : t("account.security.confirm")}
+              <button type="submit" disabled={busy}>
+                {busy ? t("account.security.checking") : t("account.security.confirm")}
               </button>
-              <button type="button" className="secondary" disabled={state.busy} onClick={() => setEnrollment(null)}>
+              <button type="button" className="secondary" disabled={busy} onClick={() => setEnrollment(null)}>
                 {t("common.cancel")}
               </button>
             </div>
@@ -152,51 +161,38 @@ function TurnOn({ done }: { done(): Promise<void> }) {
 }
 
 function TurnOff({ required, done }: { required: boolean; done(): Promise<void> }) {
-  const { t, lang } = useI18n();
-  const [code, setCode] = useState("");
-  const [state, setState] = useState<FormState>({ busy: false, general: [] });
-  const codeBox = useRef<HTMLInputElement>(null);
+  const { t } = useI18n();
+  const { code, setCode, codeBox, action, checked, refused } = useCodeForm();
+  const { busy, errors, run } = action;
   if (required) return <p>{t("account.security.requiredCannotTurnOff")}</p>;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const problem = checkCode(code, t);
-    if (problem) {
-      setState({ busy: false, code: problem, general: [] });
-      codeBox.current?.focus();
-      return;
-    }
-    setState({ busy: true, general: [] });
-    try {
-      const result = (await request(DisableDocument, { input: { code: normalizeCode(code) } })).disableTwoFactor;
-      if (!result.ok) {
+    if (!checked()) return;
+    let nowRequired = false;
+    const ok = await run(async () => (await request(DisableDocument, { input: { code: normalizeCode(code) } })).disableTwoFactor.errors, {
+      onErrors: (errs) => {
         // refused because my organization now requires it: say why, and show the page as it is now
-        if (result.errors.some((x) => x.code === "FORBIDDEN")) {
-          setState({ busy: false, general: [t("account.security.requiredCannotTurnOff")] });
-          await done();
-          return;
+        if (errs.some((x) => x.code === "FORBIDDEN")) {
+          nowRequired = true;
+          return { fields: {}, general: [t("account.security.requiredCannotTurnOff")] };
         }
-        setState({ busy: false, ...splitCodeErrors(result.errors, t, lang) });
-        setCode("");
-        codeBox.current?.focus();
-        return;
-      }
-      await done();
-    } catch (err) {
-      setState({ busy: false, general: [describeError(err as RequestError, t, lang)] });
-    }
+        return refused(errs);
+      },
+    });
+    if (ok || nowRequired) await done();
   }
 
   return (
     <form onSubmit={submit} noValidate>
-      <FormErrors messages={state.general} />
+      <FormErrors messages={errors.general} />
       <div aria-live="polite">
-        <Field label={t("twoFactor.codeLabel")} hint={t("account.security.turnOffHint")} error={state.code} required>
+        <Field label={t("twoFactor.codeLabel")} hint={t("account.security.turnOffHint")} error={errors.fields.code} required>
           {(p) => <input {...p} {...codeInput} ref={codeBox} value={code} onChange={(e) => setCode(e.target.value)} />}
         </Field>
       </div>
-      <button type="submit" className="secondary" disabled={state.busy}>
-        {state.busy ? t("account.security.checking") : t("account.security.turnOff")}
+      <button type="submit" className="secondary" disabled={busy}>
+        {busy ? t("account.security.checking") : t("account.security.turnOff")}
       </button>
     </form>
   );

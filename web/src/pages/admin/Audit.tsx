@@ -6,7 +6,9 @@ import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../compo
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
-import { AdminNav, Notice, download, useAction } from "./shared";
+import { AdminNav, Notice, download } from "./shared";
+import { ADMIN_WORDING } from "./errors";
+import { useAction } from "../../lib/useAction";
 import { auditFilter, detailText } from "./audit";
 
 const AuditEventsDocument = graphql(`
@@ -32,7 +34,7 @@ export default function Audit() {
   const [filter, setFilter] = useState<AuditEventFilter | null>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const { data, error, loading } = useQuery(AuditEventsDocument, { filter, first: PAGE, after: cursors[cursors.length - 1] });
-  const exporter = useAction(["filter.since", "filter.until", "filter.action"]);
+  const exporter = useAction(["filter.since", "filter.until", "filter.action"], ADMIN_WORDING);
   const [problem, setProblem] = useState<string | null>(null);
   const events = data?.auditEvents.edges.map((e) => e.node) ?? [];
 

@@ -7,7 +7,9 @@ import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../compo
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
-import { AdminNav, CheckGroup, Notice, useAction } from "./shared";
+import { AdminNav, CheckGroup, Notice } from "./shared";
+import { ADMIN_WORDING } from "./errors";
+import { useAction } from "../../lib/useAction";
 
 const DirectoryDocument = graphql(`
   query Directory($search: String) {
@@ -82,7 +84,7 @@ type Taxonomy = { code: CaseCategory; label: string }[];
 
 function NewDistrict({ done }: { done(id: string): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "state", "ncesId"]);
+  const action = useAction(["name", "state", "ncesId"], ADMIN_WORDING);
   const [name, setName] = useState("");
   const [state, setState] = useState("");
   const [nces, setNces] = useState("");
@@ -132,7 +134,7 @@ function NewDistrict({ done }: { done(id: string): Promise<unknown> }) {
 
 function NewSchool({ district, done }: { district: District; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "level"]);
+  const action = useAction(["name", "level"], ADMIN_WORDING);
   const [name, setName] = useState("");
   const [level, setLevel] = useState("K-12");
   async function submit(e: FormEvent) {
@@ -172,7 +174,7 @@ function NewSchool({ district, done }: { district: District; done(): Promise<unk
 function NewContact({ district, ladder, taxonomy, done }: { district: District; ladder: Ladder; taxonomy: Taxonomy; done(): Promise<unknown> }) {
   const { t, te } = useI18n();
   const fields = ["name", "title", "office", "email", "phone", "ladderLevel", "schoolId", "issueAreas"];
-  const action = useAction(fields);
+  const action = useAction(fields, ADMIN_WORDING);
   const empty = { name: "", title: "", office: "", email: "", phone: "", ladderLevel: "", schoolId: "" };
   const [form, setForm] = useState(empty);
   const [areas, setAreas] = useState<string[]>([]);
@@ -264,7 +266,7 @@ function NewContact({ district, ladder, taxonomy, done }: { district: District; 
 
 function Contacts({ district, ladder, taxonomy, reload }: { district: District; ladder: Ladder; taxonomy: Taxonomy; reload(): Promise<unknown> }) {
   const { t, te } = useI18n();
-  const action = useAction(["active", "id"]);
+  const action = useAction(["active", "id"], ADMIN_WORDING);
   const levelName = (n: number) => ladder.find((l) => l.level === n)?.name ?? String(n);
   return (
     <section aria-labelledby="contacts-h">
@@ -355,8 +357,8 @@ function Contacts({ district, ladder, taxonomy, reload }: { district: District; 
 
 function Closures({ district, reload }: { district: District; reload(): Promise<unknown> }) {
   const { t, date } = useI18n();
-  const action = useAction(["name", "startsOn", "endsOn"]);
-  const removal = useAction(["id"]);
+  const action = useAction(["name", "startsOn", "endsOn"], ADMIN_WORDING);
+  const removal = useAction(["id"], ADMIN_WORDING);
   const [name, setName] = useState("");
   const [startsOn, setStartsOn] = useState("");
   const [endsOn, setEndsOn] = useState("");
@@ -470,7 +472,7 @@ function DistrictPanel({ id, ladder, taxonomy }: { id: string; ladder: Ladder; t
 
 function ImportCsv({ done }: { done(): Promise<unknown> }) {
   const { t, number } = useI18n();
-  const action = useAction(["csv", "defaultState", "skipInvalid"]);
+  const action = useAction(["csv", "defaultState", "skipInvalid"], ADMIN_WORDING);
   const [csv, setCsv] = useState("");
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [state, setState] = useState("");

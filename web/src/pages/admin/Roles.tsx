@@ -5,11 +5,12 @@ import { graphql } from "../../gql";
 import type { RolesMatrixQuery } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { AdminNav, Notice, describeAdminError, useAction } from "./shared";
+import { AdminNav, Notice } from "./shared";
+import { ADMIN_WORDING } from "./errors";
+import { useAction } from "../../lib/useAction";
 
 const RolesMatrixDocument = graphql(`
   query RolesMatrix {
@@ -48,7 +49,7 @@ export function roleName(t: (k: string) => string, name: string): string {
 
 function CreateRole({ roles, done }: { roles: Role[]; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "description", "basedOn"]);
+  const action = useAction(["name", "description", "basedOn"], ADMIN_WORDING);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [basedOn, setBasedOn] = useState("");
@@ -103,14 +104,16 @@ function CreateRole({ roles, done }: { roles: Role[]; done(): Promise<unknown> }
 }
 
 export default function Roles() {
-  const { t, lang, number } = useI18n();
+  const { t, number } = useI18n();
   const { refresh } = useSession();
   usePageTitle(t("admin.roles.title"));
   const { data, error, loading, reload } = useQuery(RolesMatrixDocument);
   const [pending, setPending] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [problem, setProblem] = useState<{ cell: string; text: string } | null>(null);
-  const del = useAction(["role"]);
+  const grant = useAction([], ADMIN_WORDING);
+  const [failedCell, setFailedCell] = useState<string | null>(null);
+  // a refused or failed change: its first error, shown at the top and by the checkbox
+  const problem = failedCell && grant.errors.general.length ? { cell: failedCell, text: grant.errors.general[0] } : null;
+  const del = useAction(["role"], ADMIN_WORDING);
 
   if (error) return <LoadError error={error} />;
   if (loading && !data) return <Loading />;
@@ -120,24 +123,18 @@ export default function Roles() {
   async function change(role: Role, key: string, resource: string, act: string, on: boolean) {
     const cell = `${role.name}/${key}`;
     setPending(cell);
-    setMessage(null);
-    setProblem(null);
-    try {
+    setFailedCell(null);
+    grant.reset();
+    const ok = await grant.run(async () => {
       const input = { role: role.name, resource, action: act };
       const errs = on
         ? (await request(GrantPermissionDocument, { input })).grantPermission.errors
         : (await request(RevokePermissionDocument, { input })).revokePermission.errors;
-      if (errs.length) {
-        setProblem({ cell, text: describeAdminError(errs[0], t, lang) });
-      } else {
-        await Promise.all([reload(), refresh()]);
-        setMessage(t(on ? "admin.roles.granted" : "admin.roles.revoked", { permission: key, role: roleName(t, role.name) }));
-      }
-    } catch (err) {
-      setProblem({ cell, text: describeError(err as RequestError, t, lang) });
-    } finally {
-      setPending(null);
-    }
+      if (!errs.length) await Promise.all([reload(), refresh()]);
+      return errs;
+    }, t(on ? "admin.roles.granted" : "admin.roles.revoked", { permission: key, role: roleName(t, role.name) }));
+    if (!ok) setFailedCell(cell);
+    setPending(null);
   }
 
   return (
@@ -145,7 +142,7 @@ export default function Roles() {
       <AdminNav />
       <h1>{t("admin.roles.title")}</h1>
       <p className="muted">{t("admin.roles.intro")}</p>
-      <Notice message={message} />
+      <Notice message={grant.message} />
       {problem && (
         <div className="form-errors" role="alert">
           <p>

@@ -11,7 +11,9 @@ import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { splitList } from "../campaigns/evidence";
 import { SECURITY_PATH } from "../account/twoFactor";
-import { AdminNav, Notice, useAction } from "./shared";
+import { AdminNav, Notice } from "./shared";
+import { ADMIN_WORDING } from "./errors";
+import { useAction } from "../../lib/useAction";
 
 const SettingsDocument = graphql(`
   query Settings {
@@ -56,7 +58,7 @@ type Org = NonNullable<Data["me"]>["organization"];
 
 function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "suppressionThreshold", "languages"]);
+  const action = useAction(["name", "suppressionThreshold", "languages"], ADMIN_WORDING);
   const [name, setName] = useState(org.name);
   const [threshold, setThreshold] = useState(String(org.suppressionThreshold));
   const [languages, setLanguages] = useState(org.languages.join(", "));
@@ -96,7 +98,7 @@ function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> })
 
 function ChapterRow({ chapter, done }: { chapter: { id: string; name: string; version: number }; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name"]);
+  const action = useAction(["name"], ADMIN_WORDING);
   const [name, setName] = useState(chapter.name);
   return (
     <li>
@@ -128,7 +130,7 @@ function ChapterRow({ chapter, done }: { chapter: { id: string; name: string; ve
 
 function Chapters({ chapters, done }: { chapters: { id: string; name: string; version: number }[]; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name"]);
+  const action = useAction(["name"], ADMIN_WORDING);
   const [name, setName] = useState("");
   return (
     <section className="panel" aria-labelledby="chapters-h">
@@ -171,7 +173,7 @@ function LadderEditor({ ladder, done }: { ladder: Data["escalationLadder"]; done
   const [levels, setLevels] = useState(ladder.map((l) => ({ name: l.name, days: String(l.responseWindowSchoolDays) })));
   useEffect(() => setLevels(ladder.map((l) => ({ name: l.name, days: String(l.responseWindowSchoolDays) }))), [ladder]);
   const known = levels.flatMap((_, i) => [`levels.${i}.name`, `levels.${i}.responseWindowSchoolDays`]);
-  const action = useAction([...known, "levels"]);
+  const action = useAction([...known, "levels"], ADMIN_WORDING);
   const set = (i: number, k: "name" | "days", v: string) => setLevels(levels.map((l, j) => (j === i ? { ...l, [k]: v } : l)));
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -227,7 +229,7 @@ function LadderEditor({ ladder, done }: { ladder: Data["escalationLadder"]; done
 
 function DeadlineProfileForm({ current, profiles, done }: { current: string; profiles: Data["deadlineProfiles"]; done(): Promise<unknown> }) {
   const { t, te } = useI18n();
-  const action = useAction(["profile"]);
+  const action = useAction(["profile"], ADMIN_WORDING);
   const [profile, setProfile] = useState(current);
   const chosen = profiles.find((p) => p.code === profile);
   return (
@@ -274,7 +276,7 @@ function DeadlineProfileForm({ current, profiles, done }: { current: string; pro
 /** "Require a second factor for everyone": a switch that saves at once and says what it now means. */
 function TwoFactorRequirement({ required, myOwnIsOn, done }: { required: boolean; myOwnIsOn: boolean; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["required"]);
+  const action = useAction(["required"], ADMIN_WORDING);
   const [on, setOn] = useState(required);
   useEffect(() => setOn(required), [required]);
   const ownFirst = !myOwnIsOn && !on;

@@ -8,7 +8,9 @@ import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { AdminNav, CheckGroup, Notice, useAction } from "./shared";
+import { AdminNav, CheckGroup, Notice } from "./shared";
+import { ADMIN_WORDING } from "./errors";
+import { useAction } from "../../lib/useAction";
 
 const UsersDocument = graphql(`
   query Users($filter: UserFilter, $first: Int, $after: String) {
@@ -71,7 +73,7 @@ function roleLabel(t: (k: string) => string, name: string): string {
 function InviteForm({ roles, done }: { roles: string[]; done(): Promise<unknown> }) {
   const { t } = useI18n();
   const { me } = useSession();
-  const action = useAction(["email", "displayName", "roles", "chapterIds", "language"]);
+  const action = useAction(["email", "displayName", "roles", "chapterIds", "language"], ADMIN_WORDING);
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>(["advocate"]);
@@ -156,9 +158,9 @@ function MemberEditor({ member, roles, done, close }: { member: Member; roles: s
   const heading = useRef<HTMLHeadingElement>(null);
   const [chosen, setChosen] = useState(member.roles);
   const [chapters, setChapters] = useState(member.chapters.map((c) => c.id));
-  const rolesAction = useAction(["roles"]);
-  const chaptersAction = useAction(["chapterIds"]);
-  const statusAction = useAction(["userId"]);
+  const rolesAction = useAction(["roles"], ADMIN_WORDING);
+  const chaptersAction = useAction(["chapterIds"], ADMIN_WORDING);
+  const statusAction = useAction(["userId"], ADMIN_WORDING);
   const userId = member.user.id;
   useEffect(() => heading.current?.focus(), [userId]);
 

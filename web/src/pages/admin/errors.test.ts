@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeAdminError, placeErrors } from "./errors";
+import { mapErrors } from "../../lib/errors";
+import { describeAdminError } from "./errors";
 
 const catalog: Record<string, string> = {
   "admin.errors.CONFLICT.email": "Este correo ya está en uso.",
@@ -24,9 +25,9 @@ describe("describeAdminError", () => {
   });
 });
 
-describe("placeErrors", () => {
+describe("mapErrors with the admin wording", () => {
   it("puts errors beside known fields (or their parent) and the rest on top, once each", () => {
-    const out = placeErrors(
+    const out = mapErrors(
       [
         conflict,
         { code: "VALIDATION", message: "Bad level", field: "levels.1.name" },
@@ -36,6 +37,7 @@ describe("placeErrors", () => {
       ["email", "levels.1"],
       t,
       "en",
+      describeAdminError,
     );
     expect(out.fields).toEqual({ email: "a@b.org is already a member of this organization.", "levels.1": "Bad level" });
     expect(out.general).toEqual(["Sin permiso."]);

@@ -1,5 +1,5 @@
 // How admin pages word and place the server's typed errors.
-import { describeError, normalizeField, type MappedErrors, type Translate, type UserError } from "../../lib/errors";
+import { describeError, normalizeField, type Translate, type UserError } from "../../lib/errors";
 
 /**
  * One admin error in plain language. The admin services' CONFLICT messages are specific ("x@y is already a
@@ -17,15 +17,5 @@ export function describeAdminError(e: UserError, t: Translate, lang: string): st
   return describeError(e, t, lang);
 }
 
-/** Errors beside the fields the form has (`known`, or a parent of the error's path), the rest on top. */
-export function placeErrors(errors: readonly UserError[], known: readonly string[], t: Translate, lang: string): MappedErrors {
-  const out: MappedErrors = { fields: {}, general: [] };
-  for (const e of errors) {
-    const field = normalizeField(e.field);
-    const message = describeAdminError(e, t, lang);
-    const target = field && (known.includes(field) ? field : known.find((k) => field.startsWith(`${k}.`)));
-    if (target && !(target in out.fields)) out.fields[target] = message;
-    else if (!out.general.includes(message)) out.general.push(message);
-  }
-  return out;
-}
+/** useAction's options for the admin pages' forms: their errors worded by describeAdminError. */
+export const ADMIN_WORDING = { describe: describeAdminError };

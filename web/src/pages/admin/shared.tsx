@@ -1,12 +1,7 @@
-// What the admin pages share: the section navigation and one way to run a mutation with its errors placed
-// next to the fields at fault, a busy flag while it runs and a status message when it is done.
-import { useState } from "react";
+// What the admin pages share: the section navigation, the status message, checkbox groups and downloads. Their
+// mutations run through lib/useAction with the admin wording of errors (describeAdminError).
 import { NavLink } from "react-router-dom";
 import { useI18n } from "../../i18n/I18n";
-import { describeError, type MappedErrors, type UserError } from "../../lib/errors";
-import { placeErrors } from "./errors";
-export { describeAdminError } from "./errors";
-import type { RequestError } from "../../lib/graphql";
 import { useSession } from "../../lib/session";
 import "./admin.css";
 
@@ -34,61 +29,6 @@ export function AdminNav() {
       </ul>
     </nav>
   );
-}
-
-const NONE: MappedErrors = { fields: {}, general: [] };
-
-export interface Action {
-  busy: boolean;
-  errors: MappedErrors;
-  message: string | null;
-  setMessage(m: string | null): void;
-  /** Client-side checks: show these field errors and do not run. */
-  fail(fields: Record<string, string>): void;
-  /** Runs `fn` (a mutation returning its `errors`); on success shows `success` and resolves true. */
-  run(fn: () => Promise<readonly UserError[]>, success?: string): Promise<boolean>;
-  reset(): void;
-}
-
-/** One form's mutation state. `known`: the input fields the form shows (errors on others go to the top). */
-export function useAction(known: readonly string[]): Action {
-  const { t, lang } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<MappedErrors>(NONE);
-  const [message, setMessage] = useState<string | null>(null);
-  return {
-    busy,
-    errors,
-    message,
-    setMessage,
-    fail: (fields) => {
-      setMessage(null);
-      setErrors({ fields, general: [] });
-    },
-    reset: () => {
-      setErrors(NONE);
-      setMessage(null);
-    },
-    run: async (fn, success) => {
-      setBusy(true);
-      setMessage(null);
-      try {
-        const errs = await fn();
-        if (errs.length) {
-          setErrors(placeErrors(errs, known, t, lang));
-          return false;
-        }
-        setErrors(NONE);
-        if (success) setMessage(success);
-        return true;
-      } catch (err) {
-        setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-        return false;
-      } finally {
-        setBusy(false);
-      }
-    },
-  };
 }
 
 /** A success message, announced politely. Always rendered so screen readers catch the change. */

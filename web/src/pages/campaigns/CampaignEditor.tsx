@@ -5,8 +5,8 @@ import { graphql } from "../../gql";
 import type { CampaignStatus, CaseCategory } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError, mapErrors, type MappedErrors } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import { useAction } from "../../lib/useAction";
+import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { CAMPAIGN_STATUSES } from "./CampaignList";
@@ -105,15 +105,14 @@ function Checks({ legend, options, value, onChange, error, hint }: {
 export default function CampaignEditor() {
   const { id } = useParams();
   const editing = !!id;
-  const { t, te, lang } = useI18n();
+  const { t, te } = useI18n();
   const { me, can } = useSession();
   const navigate = useNavigate();
   usePageTitle(t(editing ? "campaigns.editTitle" : "campaigns.newTitle"));
   const { data, error, loading } = useQuery(EditorDataDocument, { id: id ?? "", editing });
   const members = useQuery(MembersDocument, undefined, { skip: !can("user:manage") });
   const [form, setForm] = useState<Form | null>(editing ? null : { ...EMPTY, leadIds: me ? [me.user.id] : [] });
-  const [errors, setErrors] = useState<MappedErrors>({ fields: {}, general: [] });
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(FIELDS);
   const [version, setVersion] = useState<number | null>(null);
 
   const campaign = data?.campaign;
@@ -157,7 +156,7 @@ export default function CampaignEditor() {
     const fields: Record<string, string> = {};
     if (!form.name.trim()) fields.name = t("campaigns.nameRequired");
     if (form.openedFrom && form.openedTo && form.openedFrom > form.openedTo) fields["criteria.openedTo"] = t("campaigns.rangeBackwards");
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
+    if (Object.keys(fields).length) return fail(fields);
     const criteria = {
       categories: form.categories as CaseCategory[],
       districtIds: form.districtIds,
@@ -175,29 +174,24 @@ export default function CampaignEditor() {
       leadIds: form.leadIds,
       criteria,
     };
-    setBusy(true);
-    try {
-      let newId: string | null | undefined;
-      let errs;
-      if (editing) {
-        const r = await request(UpdateCampaignDocument, { input: { id: id!, version: version ?? 0, ...common } });
-        errs = r.updateCampaign.errors;
-        newId = r.updateCampaign.campaign?.id;
-      } else {
+    let newId: string | null | undefined;
+    const ok = await run(
+      async () => {
+        if (editing) {
+          const r = await request(UpdateCampaignDocument, { input: { id: id!, version: version ?? 0, ...common } });
+          newId = r.updateCampaign.campaign?.id;
+          return r.updateCampaign.errors;
+        }
         const r = await request(CreateCampaignDocument, { input: common });
-        errs = r.createCampaign.errors;
         newId = r.createCampaign.campaign?.id;
-      }
-      if (errs.length) {
-        if (errs.some((x) => x.code === "CONFLICT")) return setErrors({ fields: {}, general: [t("campaigns.conflict")] });
-        return setErrors(mapErrors(errs, FIELDS, t, lang));
-      }
-      navigate(`/campaigns/${encodeURIComponent(newId!)}?saved=1`);
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
-    }
+        return r.createCampaign.errors;
+      },
+      {
+        onErrors: (errs, mapped) =>
+          errs.some((x) => x.code === "CONFLICT") ? { fields: {}, general: [t("campaigns.conflict")] } : mapped,
+      },
+    );
+    if (ok) navigate(`/campaigns/${encodeURIComponent(newId!)}?saved=1`);
   }
 
   return (

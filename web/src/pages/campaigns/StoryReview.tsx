@@ -5,8 +5,9 @@ import { graphql } from "../../gql";
 import type { StoryReviewQuery } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import { describeError, type Translate, type UserError } from "../../lib/errors";
+import { request } from "../../lib/graphql";
+import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 
 const StoryReviewDocument = graphql(`
@@ -32,38 +33,28 @@ const RejectStoryDocument = graphql(`
 
 type Story = NonNullable<StoryReviewQuery["stories"]>["edges"][number]["node"];
 
+/** A refusal in the review's own words ("campaigns.stories.error.CODE") when the catalog has them. */
+function describeReviewError(e: UserError, t: Translate, lang: string): string {
+  const key = `campaigns.stories.error.${e.code}`;
+  const specific = t(key);
+  return specific !== key ? specific : describeError(e, t, lang);
+}
+
 function StoryItem({ story, done }: { story: Story; done(message: string): Promise<unknown> }) {
-  const { t, lang, dateTime } = useI18n();
+  const { t, dateTime } = useI18n();
   const [note, setNote] = useState("");
   const [rejecting, setRejecting] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, reset, run } = useAction([], { describe: describeReviewError });
 
   async function act(kind: "approve" | "reject") {
-    setBusy(true);
-    setErrors([]);
-    try {
-      const errs =
-        kind === "approve"
-          ? (await request(ApproveStoryDocument, { input: { id: story.id, version: story.version } })).approveStory.errors
-          : (await request(RejectStoryDocument, { input: { id: story.id, version: story.version, note: note.trim() || null } })).rejectStory
-              .errors;
-      if (errs.length) {
-        setErrors(
-          errs.map((e) => {
-            const key = `campaigns.stories.error.${e.code}`;
-            const specific = t(key);
-            return specific !== key ? specific : describeError(e, t, lang);
-          }),
-        );
-        return;
-      }
-      await done(t(kind === "approve" ? "campaigns.stories.approved" : "campaigns.stories.rejected", { title: story.title }));
-    } catch (err) {
-      setErrors([describeError(err as RequestError, t, lang)]);
-    } finally {
-      setBusy(false);
-    }
+    reset();
+    const ok = await run(async () =>
+      kind === "approve"
+        ? (await request(ApproveStoryDocument, { input: { id: story.id, version: story.version } })).approveStory.errors
+        : (await request(RejectStoryDocument, { input: { id: story.id, version: story.version, note: note.trim() || null } })).rejectStory
+            .errors,
+    );
+    if (ok) await done(t(kind === "approve" ? "campaigns.stories.approved" : "campaigns.stories.rejected", { title: story.title }));
   }
 
   const headingId = `story-${story.id}`;
@@ -81,7 +72,7 @@ function StoryItem({ story, done }: { story: Story; done(message: string): Promi
           )}
         </p>
         <p style={{ whiteSpace: "pre-wrap" }}>{story.body}</p>
-        <FormErrors messages={errors} />
+        <FormErrors messages={errors.general} />
         {rejecting && (
           <Field label={t("campaigns.stories.rejectNote")} hint={t("campaigns.stories.rejectNoteHint")}>
             {(p) => <textarea {...p} value={note} onChange={(e) => setNote(e.target.value)} />}

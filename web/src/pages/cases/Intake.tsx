@@ -5,9 +5,10 @@ import { graphql } from "../../gql";
 import type { CaseCategory, CasePriority, CaseSubcategory, EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError, mapErrors } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import { mapErrors, type UserError } from "../../lib/errors";
+import { request } from "../../lib/graphql";
 import { useSession } from "../../lib/session";
+import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 
 const IntakeDataDocument = graphql(`
@@ -67,7 +68,7 @@ export default function Intake() {
     category: "", subcategory: "", title: "", narrative: "", priority: "NORMAL", incidentOn: "", nextActionDueOn: "",
   });
   const [created, setCreated] = useState<{ familyId?: string; studentId?: string }>({});
-  const [errors, setErrors] = useState<Errors>(empty);
+  const { busy, errors, fail, reset, run } = useAction([]);
   const [progress, setProgress] = useState<string | null>(null);
 
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -92,7 +93,7 @@ export default function Intake() {
     return { fields, general: [] };
   }
 
-  function prefixed(prefix: string, known: string[], errs: { code: string; message: string; field?: string | null }[]): Errors {
+  function prefixed(prefix: string, known: string[], errs: readonly UserError[]): Errors {
     const m = mapErrors(errs, known, t, lang);
     return { fields: Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [`${prefix}.${k}`, v])), general: m.general };
   }
@@ -100,12 +101,12 @@ export default function Intake() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const local = check();
-    if (Object.keys(local.fields).length) {
-      setErrors({ ...local, general: [t("intake.fixFields")] });
-      return;
-    }
-    setErrors(empty);
-    try {
+    if (Object.keys(local.fields).length) return fail(local.fields, [t("intake.fixFields")]);
+    reset();
+    // the step that failed places its errors under its part of the form
+    let failed: Errors = empty;
+    let caseId: string | undefined;
+    await run(async () => {
       let familyId = created.familyId;
       if (!familyId) {
         setProgress(t("intake.creatingFamily"));
@@ -123,7 +124,8 @@ export default function Intake() {
           },
         });
         if (r.createFamily.errors.length || !r.createFamily.family) {
-          return setErrors(prefixed("family", ["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"], r.createFamily.errors));
+          failed = prefixed("family", ["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"], r.createFamily.errors);
+          return r.createFamily.errors;
         }
         familyId = r.createFamily.family.id;
         setCreated((c) => ({ ...c, familyId }));
@@ -143,7 +145,8 @@ export default function Intake() {
           },
         });
         if (r.createStudent.errors.length || !r.createStudent.student) {
-          return setErrors(prefixed("student", ["firstName", "lastName", "grade", "schoolId"], r.createStudent.errors));
+          failed = prefixed("student", ["firstName", "lastName", "grade", "schoolId"], r.createStudent.errors);
+          return r.createStudent.errors;
         }
         studentId = r.createStudent.student.id;
         setCreated((c) => ({ ...c, studentId }));
@@ -164,14 +167,14 @@ export default function Intake() {
         },
       });
       if (r.openCase.errors.length || !r.openCase.case) {
-        return setErrors(prefixed("case", ["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"], r.openCase.errors));
+        failed = prefixed("case", ["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"], r.openCase.errors);
+        return r.openCase.errors;
       }
-      navigate(`/cases/${encodeURIComponent(r.openCase.case.id)}?created=1`);
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setProgress(null);
-    }
+      caseId = r.openCase.case.id;
+      return [];
+    }, { onErrors: () => failed });
+    setProgress(null);
+    if (caseId) navigate(`/cases/${encodeURIComponent(caseId)}?created=1`);
   }
 
   const langs = Array.from(new Set([...(me?.organization.languages ?? []), ...FAMILY_LANGUAGES]));
@@ -349,7 +352,7 @@ export default function Intake() {
             {progress}
           </p>
         )}
-        <button type="submit" disabled={!!progress}>
+        <button type="submit" disabled={busy}>
           {t("intake.submit")}
         </button>
       </form>

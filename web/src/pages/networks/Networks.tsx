@@ -10,7 +10,9 @@ import { useI18n } from "../../i18n/I18n";
 import { request, RequestError } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { CheckGroup, Notice, useAction } from "../admin/shared";
+import { CheckGroup, Notice } from "../admin/shared";
+import { ADMIN_WORDING } from "../admin/errors";
+import { useAction } from "../../lib/useAction";
 import { leadCandidates, type MemberLike } from "./networks";
 import "./networks.css";
 
@@ -137,7 +139,7 @@ function NetworkCard({ network: n, candidates, changed, announce }: {
 }) {
   const { t } = useI18n();
   const { can } = useSession();
-  const action = useAction(["userIds", "joinCode", "networkId"]);
+  const action = useAction(["userIds", "joinCode", "networkId"], ADMIN_WORDING);
   const [leads, setLeads] = useState<string[]>(n.leads.map((l) => l.id));
   const headingId = `network-${n.id}`;
 
@@ -241,7 +243,7 @@ function NetworkCard({ network: n, candidates, changed, announce }: {
 
 function ConveneForm({ done }: { done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "kind", "description"]);
+  const action = useAction(["name", "kind", "description"], ADMIN_WORDING);
   const [name, setName] = useState("");
   const [kind, setKind] = useState<NetworkKind>("COALITION");
   const [description, setDescription] = useState("");
@@ -298,7 +300,7 @@ function ConveneForm({ done }: { done(): Promise<unknown> }) {
 
 function JoinForm({ done }: { done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["joinCode"]);
+  const action = useAction(["joinCode"], ADMIN_WORDING);
   const [code, setCode] = useState("");
 
   async function submit(e: FormEvent) {

@@ -5,8 +5,9 @@ import { graphql } from "../../gql";
 import type { NotificationListQuery } from "../../gql/graphql";
 import { FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError, type UserError } from "../../lib/errors";
-import { RequestError, request } from "../../lib/graphql";
+import type { UserError } from "../../lib/errors";
+import { request } from "../../lib/graphql";
+import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { NOTIFICATIONS_CHANGED } from "./NotificationBell";
 
@@ -65,29 +66,26 @@ function Summary({ n }: { n: Item }) {
 }
 
 export default function Notifications() {
-  const { t, lang, dateTime, number } = useI18n();
+  const { t, dateTime, number } = useI18n();
   usePageTitle(t("notifications.title"));
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [first, setFirst] = useState(PAGE);
   const { data, error, loading, reload } = useQuery(ListDocument, { first, unreadOnly });
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [status, setStatus] = useState<string | null>(null);
+  const action = useAction([]);
+  const { busy, errors, message: status } = action;
 
+  /** Runs a change; answered (done or refused), the list and the bell's count are read again. */
   async function run(fn: () => Promise<readonly UserError[]>, done: string) {
-    setBusy(true);
-    setErrors([]);
-    setStatus(null);
-    try {
+    action.reset();
+    let answered = false;
+    await action.run(async () => {
       const errs = await fn();
-      if (errs.length) setErrors(errs.map((e) => describeError(e, t, lang)));
-      else setStatus(done);
+      answered = true;
+      return errs;
+    }, done);
+    if (answered) {
       await reload();
       window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
-    } catch (e) {
-      setErrors([describeError(e instanceof RequestError ? e : { code: "INTERNAL", message: "" }, t, lang)]);
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -99,7 +97,7 @@ export default function Notifications() {
       <h1>{t("notifications.title")}</h1>
       {error && <LoadError error={error} />}
       {loading && !list && <Loading />}
-      <FormErrors messages={errors} />
+      <FormErrors messages={errors.general} />
       <p role="status" aria-live="polite" className={status ? "notice" : undefined}>
         {status ?? ""}
       </p>

@@ -5,8 +5,8 @@ import { Link } from "react-router-dom";
 import { graphql } from "../../../gql";
 import { Field, FormErrors, LoadError } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors, type MappedErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import { useQuery } from "../../../lib/useQuery";
 import { useSession } from "../../../lib/session";
 
@@ -35,19 +35,16 @@ const UnlinkCaseDocument = graphql(`
 `);
 
 const FIELDS = ["campaignId", "reason"];
-const NO_ERRORS: MappedErrors = { fields: {}, general: [] };
 
 export function CaseCampaigns({ caseId }: { caseId: string }) {
-  const { t, lang, dateTime } = useI18n();
+  const { t, dateTime } = useI18n();
   const { can } = useSession();
   const mayLink = can("case:link");
   const { data, error, reload } = useQuery(CaseCampaignsDocument, { caseId, withChoices: mayLink });
   const [campaignId, setCampaignId] = useState("");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<MappedErrors>(NO_ERRORS);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, errors, message, setMessage, fail, run } = useAction(FIELDS);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -63,50 +60,35 @@ export function CaseCampaigns({ caseId }: { caseId: string }) {
     const fields: Record<string, string> = {};
     if (!campaignId) fields.campaignId = t("caseCampaigns.chooseRequired");
     if (!reason.trim()) fields.reason = t("caseCampaigns.reasonRequired");
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
-    setBusy(true);
-    setMessage(null);
-    try {
+    if (Object.keys(fields).length) return fail(fields);
+    let name = "";
+    const ok = await run(async () => {
       const r = await request(LinkCaseDocument, { input: { campaignId, caseId, reason: reason.trim() } });
-      if (r.linkCaseToCampaign.errors.length) {
-        return setErrors(
-          mapErrors(
-            r.linkCaseToCampaign.errors.map((x) => (x.code === "CONFLICT" ? { ...x, message: t("caseCampaigns.alreadyLinked") } : x)),
-            FIELDS,
-            t,
-            lang,
-          ),
-        );
-      }
-      setErrors(NO_ERRORS);
+      name = r.linkCaseToCampaign.campaign?.name ?? "";
+      return r.linkCaseToCampaign.errors.map((x) => (x.code === "CONFLICT" ? { ...x, message: t("caseCampaigns.alreadyLinked") } : x));
+    });
+    if (ok) {
       setCampaignId("");
       setReason("");
-      setMessage(t("caseCampaigns.linked", { name: r.linkCaseToCampaign.campaign?.name ?? "" }));
+      setMessage(t("caseCampaigns.linked", { name }));
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 
   async function unlink(id: string, name: string) {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const r = await request(UnlinkCaseDocument, { input: { campaignId: id, caseId } });
-      if (r.unlinkCaseFromCampaign.errors.length) {
-        setErrors(mapErrors(r.unlinkCaseFromCampaign.errors, [], t, lang));
-      } else {
-        setErrors(NO_ERRORS);
-        setMessage(t("caseCampaigns.unlinked", { name }));
-      }
+    let answered = false;
+    await run(
+      async () => {
+        const r = await request(UnlinkCaseDocument, { input: { campaignId: id, caseId } });
+        answered = true;
+        return r.unlinkCaseFromCampaign.errors;
+      },
+      { success: t("caseCampaigns.unlinked", { name }), fields: [] },
+    );
+    // a request that failed outright leaves the confirmation open, to try again
+    if (answered) {
       setConfirming(null);
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

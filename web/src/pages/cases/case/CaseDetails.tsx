@@ -5,8 +5,8 @@ import { graphql } from "../../../gql";
 import type { CasePriority } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { NO_ERRORS, useAction } from "../../../lib/useAction";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
 
@@ -28,14 +28,12 @@ interface Latest {
 }
 
 export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
-  const { t, te, lang, date, dateTime } = useI18n();
+  const { t, te, date, dateTime } = useI18n();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ title: "", priority: "NORMAL", nextActionDueOn: "", narrative: "" });
   const [baseVersion, setBaseVersion] = useState(data.version);
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
   const [conflict, setConflict] = useState<Latest | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, message: saved, fail, reset, run } = useAction(FIELDS);
 
   function start() {
     setForm({
@@ -45,46 +43,46 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
       narrative: data.narrative ?? "",
     });
     setBaseVersion(data.version);
-    setErrors({ fields: {}, general: [] });
+    reset();
     setConflict(null);
-    setSaved(false);
     setOpen(true);
   }
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    if (!form.title.trim()) return setErrors({ fields: { title: t("intake.required") }, general: [] });
-    setBusy(true);
-    try {
-      const r = await request(UpdateCaseDocument, {
-        input: {
-          id: data.id,
-          version: baseVersion,
-          title: form.title.trim(),
-          priority: form.priority as CasePriority,
-          nextActionDueOn: form.nextActionDueOn || null,
-          ...(data.narrative !== null || form.narrative ? { narrative: form.narrative } : {}),
+    if (!form.title.trim()) return fail({ title: t("intake.required") });
+    const ok = await run(
+      async () => {
+        const r = await request(UpdateCaseDocument, {
+          input: {
+            id: data.id,
+            version: baseVersion,
+            title: form.title.trim(),
+            priority: form.priority as CasePriority,
+            nextActionDueOn: form.nextActionDueOn || null,
+            ...(data.narrative !== null || form.narrative ? { narrative: form.narrative } : {}),
+          },
+        });
+        return r.updateCase.errors;
+      },
+      {
+        success: t("case.saved"),
+        // saved by someone else meanwhile: show the latest version above the user's edits, to save anyway
+        onErrors: async (errs, mapped) => {
+          if (!isConflict(errs)) return mapped;
+          const latest = await reload();
+          if (latest) {
+            setConflict({ title: latest.title, priority: latest.priority, nextActionDueOn: latest.nextActionDueOn, version: latest.version, updatedAt: latest.updatedAt });
+            setBaseVersion(latest.version);
+          }
+          return NO_ERRORS;
         },
-      });
-      const errs = r.updateCase.errors;
-      if (isConflict(errs)) {
-        const latest = await reload();
-        if (latest) {
-          setConflict({ title: latest.title, priority: latest.priority, nextActionDueOn: latest.nextActionDueOn, version: latest.version, updatedAt: latest.updatedAt });
-          setBaseVersion(latest.version);
-        }
-        setErrors({ fields: {}, general: [] });
-        return;
-      }
-      if (errs.length) return setErrors(mapErrors(errs, FIELDS, t, lang));
+      },
+    );
+    if (ok) {
       setConflict(null);
-      setSaved(true);
       setOpen(false);
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -93,7 +91,7 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
       <h2 id="case-edit">{t("case.edit")}</h2>
       {saved && (
         <p className="notice" role="status">
-          {t("case.saved")}
+          {saved}
         </p>
       )}
       {!open ? (

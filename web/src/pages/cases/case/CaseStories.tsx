@@ -6,8 +6,8 @@ import { graphql } from "../../../gql";
 import type { CaseStoriesQuery } from "../../../gql/graphql";
 import { Field, FormErrors, LoadError } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors, type MappedErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { NO_ERRORS, useAction } from "../../../lib/useAction";
+import { request } from "../../../lib/graphql";
 import { useQuery } from "../../../lib/useQuery";
 import { useSession } from "../../../lib/session";
 
@@ -33,7 +33,6 @@ const UpdateStoryDocument = graphql(`
 
 type Story = CaseStoriesQuery["stories"]["edges"][number]["node"];
 const FIELDS = ["title", "body"];
-const NO_ERRORS: MappedErrors = { fields: {}, general: [] };
 
 export function CaseStories({ caseId }: { caseId: string }) {
   const { t, lang, dateTime } = useI18n();
@@ -43,10 +42,8 @@ export function CaseStories({ caseId }: { caseId: string }) {
   const [editing, setEditing] = useState<{ id: string; version: number } | null>(null);
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
-  const [errors, setErrors] = useState<MappedErrors>(NO_ERRORS);
+  const { busy, errors, message, setMessage, fail, reset: clear, run } = useAction(FIELDS);
   const [conflict, setConflict] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
   const stories = data?.stories.edges.map((e) => e.node) ?? [];
 
@@ -58,16 +55,15 @@ export function CaseStories({ caseId }: { caseId: string }) {
     setEditing({ id: s.id, version: s.version });
     setTitle(s.title);
     setBody(s.body);
-    setErrors(NO_ERRORS);
+    clear();
     setConflict(false);
-    setMessage(null);
   }
 
   function reset() {
     setEditing(null);
     setTitle("");
     setBody("");
-    setErrors(NO_ERRORS);
+    clear();
     setConflict(false);
   }
 
@@ -83,36 +79,38 @@ export function CaseStories({ caseId }: { caseId: string }) {
     const fields: Record<string, string> = {};
     if (!title.trim()) fields.title = t("caseStories.titleRequired");
     if (!body.trim()) fields.body = t("caseStories.bodyRequired");
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
-    setBusy(true);
-    setMessage(null);
+    if (Object.keys(fields).length) return fail(fields);
     setConflict(false);
-    try {
-      const input = { title: title.trim(), body: body.trim() };
-      const r = editing
-        ? (await request(UpdateStoryDocument, { input: { id: editing.id, version: editing.version, ...input } })).updateStory
-        : (await request(DraftStoryDocument, { input: { caseId, ...input } })).draftStory;
-      if (r.errors.length) {
-        if (r.errors.some((x) => x.code === "CONFLICT")) {
-          setConflict(true);
-          return setErrors(NO_ERRORS);
-        }
-        const mapped = mapErrors(r.errors, FIELDS, t, lang);
-        // the server's refusal lists what identifies someone, in English; other languages get the rule itself
-        for (const x of r.errors) {
-          if (lang !== "en" && x.code === "VALIDATION" && x.field && FIELDS.includes(x.field)) {
-            mapped.fields[x.field] = t("caseStories.identifies");
+    let saved = "";
+    const ok = await run(
+      async () => {
+        const input = { title: title.trim(), body: body.trim() };
+        const r = editing
+          ? (await request(UpdateStoryDocument, { input: { id: editing.id, version: editing.version, ...input } })).updateStory
+          : (await request(DraftStoryDocument, { input: { caseId, ...input } })).draftStory;
+        saved = r.story?.title ?? "";
+        return r.errors;
+      },
+      {
+        onErrors: (errs, mapped) => {
+          if (errs.some((x) => x.code === "CONFLICT")) {
+            setConflict(true);
+            return NO_ERRORS;
           }
-        }
-        return setErrors(mapped);
-      }
+          // the server's refusal lists what identifies someone, in English; other languages get the rule itself
+          for (const x of errs) {
+            if (lang !== "en" && x.code === "VALIDATION" && x.field && FIELDS.includes(x.field)) {
+              mapped.fields[x.field] = t("caseStories.identifies");
+            }
+          }
+          return mapped;
+        },
+      },
+    );
+    if (ok) {
       reset();
-      setMessage(t(editing ? "caseStories.updated" : "caseStories.saved", { title: r.story?.title ?? "" }));
+      setMessage(t(editing ? "caseStories.updated" : "caseStories.saved", { title: saved }));
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

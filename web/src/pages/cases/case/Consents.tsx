@@ -3,8 +3,8 @@ import { graphql } from "../../../gql";
 import type { ConsentKind, ConsentMethod } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import { today } from "../../../i18n/core";
 import type { CaseData } from "../CasePage";
@@ -25,19 +25,16 @@ const METHODS: ConsentMethod[] = ["WRITTEN", "ELECTRONIC", "VERBAL"];
 const FIELDS = ["kind", "method", "signedOn", "expiresOn", "recipient", "purpose", "records"];
 
 export function Consents({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
-  const { t, te, lang, date } = useI18n();
+  const { t, te, date } = useI18n();
   const { can } = useSession();
   const [form, setForm] = useState({ kind: "SHARE_WITH_DISTRICT", method: "WRITTEN", signedOn: today(), expiresOn: "", recipient: data.district?.name ?? "", purpose: "", records: "" });
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, errors, message, run } = useAction(FIELDS);
   const [revokeMethod, setRevokeMethod] = useState<ConsentMethod>("WRITTEN");
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 
   async function record(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    try {
+    const ok = await run(async () => {
       const r = await request(RecordConsentDocument, {
         input: {
           familyId: data.family.id,
@@ -50,29 +47,17 @@ export function Consents({ data, reload }: { data: CaseData; reload(): Promise<C
           records: form.records.trim() || null,
         },
       });
-      if (r.recordConsent.errors.length) return setErrors(mapErrors(r.recordConsent.errors, FIELDS, t, lang));
-      setErrors({ fields: {}, general: [] });
-      setMessage(t("consents.recorded"));
-      await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
-    }
+      return r.recordConsent.errors;
+    }, t("consents.recorded"));
+    if (ok) await reload();
   }
 
   async function revoke(id: string) {
-    setBusy(true);
-    try {
-      const r = await request(RevokeConsentDocument, { input: { id, method: revokeMethod } });
-      if (r.revokeConsent.errors.length) return setErrors(mapErrors(r.revokeConsent.errors, [], t, lang));
-      setMessage(t("consents.revoked"));
-      await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
-    }
+    const ok = await run(async () => (await request(RevokeConsentDocument, { input: { id, method: revokeMethod } })).revokeConsent.errors, {
+      success: t("consents.revoked"),
+      fields: [], // not the record form's fields: all on top
+    });
+    if (ok) await reload();
   }
 
   const consents = data.family.consents;

@@ -3,8 +3,8 @@ import { graphql } from "../../../gql";
 import type { Milestone } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import { today } from "../../../i18n/core";
 import type { CaseData } from "../CasePage";
@@ -21,19 +21,17 @@ const MILESTONES: Milestone[] = [
 ];
 
 export function Deadlines({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
-  const { t, te, lang, date } = useI18n();
+  const { t, te, date } = useI18n();
   const { can } = useSession();
   const [milestone, setMilestone] = useState<string>("");
   const [occurredOn, setOccurredOn] = useState(today());
   const [removalDays, setRemovalDays] = useState("");
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(["milestone", "occurredOn", "removalDays"]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!milestone) return setErrors({ fields: { milestone: t("deadlines.chooseMilestone") }, general: [] });
-    setBusy(true);
-    try {
+    if (!milestone) return fail({ milestone: t("deadlines.chooseMilestone") });
+    const ok = await run(async () => {
       const r = await request(RecordMilestoneDocument, {
         input: {
           caseId: data.id,
@@ -42,15 +40,11 @@ export function Deadlines({ data, reload }: { data: CaseData; reload(): Promise<
           removalDays: milestone === "REMOVAL_RECORDED" && removalDays ? Number(removalDays) : null,
         },
       });
-      const errs = r.recordCaseMilestone.errors;
-      if (errs.length) return setErrors(mapErrors(errs, ["milestone", "occurredOn", "removalDays"], t, lang));
-      setErrors({ fields: {}, general: [] });
+      return r.recordCaseMilestone.errors;
+    });
+    if (ok) {
       setMilestone("");
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

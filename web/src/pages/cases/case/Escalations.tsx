@@ -5,8 +5,8 @@ import { graphql } from "../../../gql";
 import type { EscalationChannel } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import { useQuery } from "../../../lib/useQuery";
 import { today } from "../../../i18n/core";
@@ -41,8 +41,6 @@ const CloseDocument = graphql(`
 `);
 
 const CHANNELS: EscalationChannel[] = ["EMAIL", "LETTER", "PHONE", "MEETING"];
-type Errors = { fields: Record<string, string>; general: string[] };
-const none: Errors = { fields: {}, general: [] };
 
 export function Escalations({ data, ladder, reload }: { data: CaseData; ladder: Ladder; reload(): Promise<CaseData | null> }) {
   const { t, te, date, dateTime } = useI18n();
@@ -122,45 +120,39 @@ export function Escalations({ data, ladder, reload }: { data: CaseData; ladder: 
 }
 
 function Respond({ escalation, reload }: { escalation: CaseData["escalations"][number]; reload(): Promise<CaseData | null> }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [respondedOn, setRespondedOn] = useState(today());
   const [notes, setNotes] = useState("");
-  const [errors, setErrors] = useState<Errors>(none);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(["respondedOn", "notes"]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!notes.trim()) return setErrors({ fields: { notes: t("escalation.notesRequired") }, general: [] });
-    setBusy(true);
-    try {
-      const r = await request(RespondDocument, { input: { id: escalation.id, respondedOn, notes: notes.trim(), version: escalation.version } });
-      const errs = r.recordEscalationResponse.errors;
-      if (isConflict(errs)) {
-        await reload();
-        return setErrors({ fields: {}, general: [t("escalation.conflict")] });
-      }
-      if (errs.length) return setErrors(mapErrors(errs, ["respondedOn", "notes"], t, lang));
+    if (!notes.trim()) return fail({ notes: t("escalation.notesRequired") });
+    const ok = await run(
+      async () =>
+        (await request(RespondDocument, { input: { id: escalation.id, respondedOn, notes: notes.trim(), version: escalation.version } }))
+          .recordEscalationResponse.errors,
+      {
+        // answered or closed by someone else meanwhile: show it as it is now
+        onErrors: async (errs, mapped) => {
+          if (!isConflict(errs)) return mapped;
+          await reload();
+          return { fields: {}, general: [t("escalation.conflict")] };
+        },
+      },
+    );
+    if (ok) {
       setOpen(false);
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 
   async function close() {
-    setBusy(true);
-    try {
-      const r = await request(CloseDocument, { input: { id: escalation.id, version: escalation.version } });
-      if (r.closeEscalation.errors.length) return setErrors(mapErrors(r.closeEscalation.errors, [], t, lang));
-      await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
-    }
+    const ok = await run(async () => (await request(CloseDocument, { input: { id: escalation.id, version: escalation.version } })).closeEscalation.errors, {
+      fields: [],
+    });
+    if (ok) await reload();
   }
 
   if (!open) {
@@ -202,7 +194,7 @@ function Respond({ escalation, reload }: { escalation: CaseData["escalations"][n
 function EscalateFlow({
   data, ladder, onCancel, onSent,
 }: { data: CaseData; ladder: Ladder; onCancel(): void; onSent(message: string): void }) {
-  const { t, te, lang, date } = useI18n();
+  const { t, te, date } = useI18n();
   const { me } = useSession();
   const open = data.escalations.filter((e) => e.status !== "CLOSED");
   const highest = open.reduce((m, e) => Math.max(m, e.level), 0);
@@ -213,8 +205,7 @@ function EscalateFlow({
   const [remedy, setRemedy] = useState("");
   const [notifyFamily, setNotifyFamily] = useState(true);
   const [preview, setPreview] = useState(false);
-  const [errors, setErrors] = useState<Errors>(none);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(["contactId", "channel", "summary", "remedyRequested"]);
   const [key] = useState(newIdempotencyKey);
 
   const contacts = useQuery(ContactsDocument, { districtId: data.district?.id ?? null, level, issueArea: data.category });
@@ -258,30 +249,32 @@ function EscalateFlow({
     if (!contactId) fields.contactId = t("escalation.chooseContact");
     if (!summary.trim()) fields.summary = t("escalation.summaryRequired");
     if (!remedy.trim()) fields.remedyRequested = t("escalation.remedyRequired");
-    setErrors({ fields, general: [] });
+    fail(fields);
     if (Object.keys(fields).length === 0) setPreview(true);
   }
 
   async function send() {
-    setBusy(true);
-    try {
-      const r = await request(EscalateDocument, {
-        input: {
-          caseId: data.id, contactId, channel, summary: summary.trim(), remedyRequested: remedy.trim(),
-          previousEscalationId: previous?.id ?? null, idempotencyKey: key, notifyFamily,
+    let dueOn: string | undefined;
+    const ok = await run(
+      async () => {
+        const r = await request(EscalateDocument, {
+          input: {
+            caseId: data.id, contactId, channel, summary: summary.trim(), remedyRequested: remedy.trim(),
+            previousEscalationId: previous?.id ?? null, idempotencyKey: key, notifyFamily,
+          },
+        });
+        dueOn = r.escalateCase.escalation?.responseDueOn;
+        return r.escalateCase.errors;
+      },
+      {
+        // back to the draft, where the errors sit beside the fields
+        onErrors: (_, mapped) => {
+          setPreview(false);
+          return mapped;
         },
-      });
-      const errs = r.escalateCase.errors;
-      if (errs.length || !r.escalateCase.escalation) {
-        setPreview(false);
-        return setErrors(mapErrors(errs, ["contactId", "channel", "summary", "remedyRequested"], t, lang));
-      }
-      onSent(t("escalation.sent", { date: date(r.escalateCase.escalation.responseDueOn) }));
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
-    }
+      },
+    );
+    if (ok && dueOn) onSent(t("escalation.sent", { date: date(dueOn) }));
   }
 
   if (preview) {

@@ -3,8 +3,8 @@ import { graphql } from "../../../gql";
 import type { CaseOutcome, CaseStatus } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
 
@@ -17,43 +17,40 @@ const TransitionDocument = graphql(`
 const OUTCOMES: CaseOutcome[] = ["REMEDY_ACHIEVED", "PARTIAL_REMEDY", "NO_REMEDY", "FAMILY_WITHDREW", "REFERRED_OUT", "NO_ACTION_NEEDED"];
 
 export function StatusChange({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
-  const { t, te, lang } = useI18n();
+  const { t, te } = useI18n();
   const [to, setTo] = useState<string>("");
   const [outcome, setOutcome] = useState("");
   const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, message, fail, run } = useAction(["to", "outcome", "note"]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!to) fields.to = t("status.chooseStatus");
     if (to === "RESOLVED" && !outcome) fields.outcome = t("status.outcomeRequired");
-    if (Object.keys(fields).length) return setErrors({ fields, general: [] });
-    setBusy(true);
-    setMessage(null);
-    try {
-      const r = await request(TransitionDocument, {
-        input: { id: data.id, version: data.version, to: to as CaseStatus, outcome: (outcome || null) as CaseOutcome | null, note: note.trim() || null },
-      });
-      const errs = r.transitionCase.errors;
-      if (isConflict(errs)) {
-        await reload();
-        setErrors({ fields: {}, general: [t("case.conflictStatus")] });
-        return;
-      }
-      if (errs.length) return setErrors(mapErrors(errs, ["to", "outcome", "note"], t, lang));
-      setErrors({ fields: {}, general: [] });
-      setMessage(t("status.changed", { status: te("CaseStatus", to) }));
+    if (Object.keys(fields).length) return fail(fields);
+    const ok = await run(
+      async () =>
+        (
+          await request(TransitionDocument, {
+            input: { id: data.id, version: data.version, to: to as CaseStatus, outcome: (outcome || null) as CaseOutcome | null, note: note.trim() || null },
+          })
+        ).transitionCase.errors,
+      {
+        success: t("status.changed", { status: te("CaseStatus", to) }),
+        // someone changed the case meanwhile: show what it is now and say so
+        onErrors: async (errs, mapped) => {
+          if (!isConflict(errs)) return mapped;
+          await reload();
+          return { fields: {}, general: [t("case.conflictStatus")] };
+        },
+      },
+    );
+    if (ok) {
       setTo("");
       setOutcome("");
       setNote("");
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 

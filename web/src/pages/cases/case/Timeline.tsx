@@ -3,8 +3,8 @@ import { graphql } from "../../../gql";
 import type { CaseEventKind } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
-import { describeError, mapErrors } from "../../../lib/errors";
-import { RequestError, request } from "../../../lib/graphql";
+import { request } from "../../../lib/graphql";
+import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import type { CaseData } from "../CasePage";
 
@@ -17,27 +17,18 @@ const AddNoteDocument = graphql(`
 const KINDS: CaseEventKind[] = ["NOTE", "CALL", "MEETING", "DOCUMENT"];
 
 export function Timeline({ data, reload, more }: { data: CaseData; reload(): Promise<CaseData | null>; more?: () => void }) {
-  const { t, te, lang, dateTime } = useI18n();
+  const { t, te, dateTime } = useI18n();
   const { can } = useSession();
   const [kind, setKind] = useState<CaseEventKind>("NOTE");
   const [body, setBody] = useState("");
-  const [errors, setErrors] = useState<{ fields: Record<string, string>; general: string[] }>({ fields: {}, general: [] });
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, fail, run } = useAction(["body", "kind"]);
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    if (!body.trim()) return setErrors({ fields: { body: t("timeline.bodyRequired") }, general: [] });
-    setBusy(true);
-    try {
-      const r = await request(AddNoteDocument, { input: { caseId: data.id, kind, body: body.trim() } });
-      if (r.addCaseNote.errors.length) return setErrors(mapErrors(r.addCaseNote.errors, ["body", "kind"], t, lang));
-      setErrors({ fields: {}, general: [] });
+    if (!body.trim()) return fail({ body: t("timeline.bodyRequired") });
+    if (await run(async () => (await request(AddNoteDocument, { input: { caseId: data.id, kind, body: body.trim() } })).addCaseNote.errors)) {
       setBody("");
       await reload();
-    } catch (err) {
-      setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
-    } finally {
-      setBusy(false);
     }
   }
 
