@@ -4,6 +4,8 @@ own browser download). The web app is (re)built with `make web` when web/dist is
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import os
 import shutil
 import socket
@@ -37,21 +39,22 @@ def web_dist() -> Path:
     return REPO / "web" / "dist"
 
 
-@pytest.fixture(scope="session")
-def server(web_dist, tmp_path_factory) -> str:
-    """A real server process (migrations, demo data on first start); yields its base URL."""
-    port = _free_port()
-    db_file = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+@contextmanager
+def running_server(tmp_path_factory, name: str, extra_env: dict | None = None, port: int | None = None):
+    """A real server process on a fresh SQLite file (migrations, demo data on first start, the built web app);
+    yields its base URL. `extra_env` adds settings (e.g. SMTP delivery); without it no SMTP is configured."""
+    port = port or _free_port()
+    base = f"http://127.0.0.1:{port}"
+    db_file = tmp_path_factory.mktemp(name) / "e2e.sqlite3"
     env = {**os.environ, "ADVOCASE_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "ADVOCASE_ENV": "test",
            "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
-    for var in ("ADVOCASE_SMTP_HOST",):
-        env.pop(var, None)
+    env.pop("ADVOCASE_SMTP_HOST", None)
+    env.update(extra_env or {})
     log = open(db_file.with_suffix(".log"), "w")
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
          "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -75,6 +78,13 @@ def server(web_dist, tmp_path_factory) -> str:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(web_dist, tmp_path_factory) -> str:
+    """The shared server of the e2e tests; modules that change shared demo data start their own (running_server)."""
+    with running_server(tmp_path_factory, "e2e") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

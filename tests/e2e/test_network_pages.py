@@ -15,9 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from domain.demo import MPU, PPU
-from tests.e2e.conftest import axe_violations, graphql, sign_in
-# the same own-server fixture as the second-factor pages (a module-scoped server with a fresh demo database)
-from tests.e2e.test_two_factor_pages import server  # noqa: F401
+from tests.e2e.conftest import axe_violations, graphql, running_server, sign_in
 
 MPU_ADMIN = "admin@mpu.demo.advocase.org"
 PPU_ADMIN = "admin@ppu.demo.advocase.org"
@@ -30,8 +28,15 @@ STATS = """query($id: ID!, $g: StatsDimension) { networkStats(networkId: $id, gr
   combined { cases { value suppressed } } } } }"""
 
 
+@pytest.fixture(scope="module")
+def server(web_dist, tmp_path_factory) -> str:
+    """Overrides the shared server: a database of this module's own (networks change the demo organizations)."""
+    with running_server(tmp_path_factory, "e2e-networks") as base:
+        yield base
+
+
 @pytest.fixture
-def new_page(browser, server):  # noqa: F811
+def new_page(browser, server):
     """Another signed-out tab with its own cookies (a second person)."""
     contexts = []
 

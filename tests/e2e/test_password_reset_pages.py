@@ -9,19 +9,15 @@ to itself, so that mailed links point at it."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADVOCATE, REPO, _free_port, axe_violations, graphql, sign_in
+from tests.e2e.conftest import ADVOCATE, _free_port, axe_violations, graphql, running_server, sign_in
 
 ADMIN = "admin@mpu.demo.advocase.org"
 VIEWER = "viewer@mpu.demo.advocase.org"
@@ -72,39 +68,11 @@ def server(web_dist, inbox, tmp_path_factory) -> str:
     """Overrides the shared server: the same (demo data, built web app), plus SMTP delivery to `inbox`."""
     _, smtp_port = inbox
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    db_file = tmp_path_factory.mktemp("e2e-reset") / "e2e.sqlite3"
-    env = {**os.environ, "ADVOCASE_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "ADVOCASE_ENV": "test",
-           "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192",
-           "ADVOCASE_SMTP_HOST": "127.0.0.1", "ADVOCASE_SMTP_PORT": str(smtp_port), "ADVOCASE_SMTP_STARTTLS": "false",
-           "ADVOCASE_WORKER_POLL_SECONDS": "0.5", "ADVOCASE_PUBLIC_URL": base,
-           "ADVOCASE_MAIL_FROM": "Advocase <outbox@advocase.example.org>"}
-    log = open(db_file.with_suffix(".log"), "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
-         "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert proc.poll() is None, f"server exited: {db_file.with_suffix('.log').read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not start in time"
-            time.sleep(0.5)
+    with running_server(tmp_path_factory, "e2e-reset", port=port, extra_env={
+            "ADVOCASE_SMTP_HOST": "127.0.0.1", "ADVOCASE_SMTP_PORT": str(smtp_port), "ADVOCASE_SMTP_STARTTLS": "false",
+            "ADVOCASE_WORKER_POLL_SECONDS": "0.5", "ADVOCASE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "ADVOCASE_MAIL_FROM": "Advocase <outbox@advocase.example.org>"}) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _ask_for_a_link(page, email: str) -> str:

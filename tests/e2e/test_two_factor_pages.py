@@ -8,19 +8,15 @@ changes the organization and demo users that the other e2e modules sign in as.""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from domain.demo import DEMO_PASSWORD
-from tests.e2e.conftest import REPO, _free_port, axe_violations, graphql, sign_in
+from tests.e2e.conftest import axe_violations, graphql, running_server, sign_in
 
 ADMIN = "admin@mpu.demo.advocase.org"
 MEMBER = "advocate.lowell@mpu.demo.advocase.org"        # turns it on and off herself
@@ -30,38 +26,8 @@ NEWCOMER = "advocate.springfield@mpu.demo.advocase.org"  # must enroll once the 
 @pytest.fixture(scope="module")
 def server(web_dist, tmp_path_factory) -> str:
     """Overrides the shared server: the same demo data and built web app, in a database of this module's own."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    db_file = tmp_path_factory.mktemp("e2e-2fa") / "e2e.sqlite3"
-    env = {**os.environ, "ADVOCASE_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "ADVOCASE_ENV": "test",
-           "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
-    env.pop("ADVOCASE_SMTP_HOST", None)
-    log = open(db_file.with_suffix(".log"), "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
-         "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert proc.poll() is None, f"server exited: {db_file.with_suffix('.log').read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not start in time"
-            time.sleep(0.5)
+    with running_server(tmp_path_factory, "e2e-2fa") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 class Authenticator:

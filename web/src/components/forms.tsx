@@ -95,3 +95,8 @@ export function StatusBadge({ status }: { status: string }) {
   const { te } = useI18n();
   return <span className={`badge status-${status.toLowerCase()}`}>{te("CaseStatus", status)}</span>;
 }
+
+/** A status message (saved, sent, …), announced by screen readers; nothing while there is none. */
+export function Notice({ message }: { message: string | null }) {
+  return <div role="status">{message && <p className="notice">{message}</p>}</div>;
+}

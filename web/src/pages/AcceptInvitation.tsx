@@ -1,13 +1,12 @@
 // /accept-invite?token=…: the page an invitation mail opens. The invitee chooses a name and a password, joins the
 // organization and is signed in (acceptInvitation answers like login and sets the session cookie).
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { mapErrors, normalizeField } from "../lib/errors";
 import { request } from "../lib/graphql";
-import { passwordProblem, useMailedLink } from "../lib/mailedLink";
+import { MissingLink, passwordProblem, placeLinkErrors, useMailedLink } from "../lib/mailedLink";
 import { useSession, type SignedInMe } from "../lib/session";
 import { useAction } from "../lib/useAction";
 
@@ -57,12 +56,7 @@ export default function AcceptInvitation() {
       },
       {
         // the link's own problem (used, expired, unknown) in the page's words, on top
-        onErrors: (errs) => {
-          const linkFailed = errs.some((x) => normalizeField(x.field) === "token");
-          const mapped = mapErrors(errs.filter((x) => normalizeField(x.field) !== "token"), ["displayName", "password"], t, lang);
-          if (linkFailed) mapped.general.unshift(t("acceptInvite.invalid"));
-          return mapped;
-        },
+        onErrors: (errs) => placeLinkErrors(errs, ["displayName", "password"], t("acceptInvite.invalid"), t, lang).mapped,
       },
     );
     if (ok && joined) {
@@ -75,12 +69,7 @@ export default function AcceptInvitation() {
     <div className="narrow">
       <h1>{t("acceptInvite.title")}</h1>
       {!token ? (
-        <>
-          <FormErrors messages={[t("mailedLink.missing")]} />
-          <p>
-            <Link to="/sign-in">{t("mailedLink.signIn")}</Link>
-          </p>
-        </>
+        <MissingLink />
       ) : (
         <form onSubmit={submit} noValidate>
           <p>{t("acceptInvite.intro")}</p>

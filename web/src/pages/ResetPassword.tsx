@@ -5,9 +5,8 @@ import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../gql";
 import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
-import { mapErrors, normalizeField } from "../lib/errors";
 import { request } from "../lib/graphql";
-import { passwordProblem, useMailedLink } from "../lib/mailedLink";
+import { MissingLink, passwordProblem, placeLinkErrors, useMailedLink } from "../lib/mailedLink";
 import { useSession } from "../lib/session";
 import { useAction } from "../lib/useAction";
 
@@ -37,10 +36,9 @@ export default function ResetPassword() {
       {
         // the link's own problem (used, expired, unknown) in the page's words, on top
         onErrors: (errs) => {
-          const failed = errs.some((x) => normalizeField(x.field) === "token");
-          const mapped = mapErrors(errs.filter((x) => normalizeField(x.field) !== "token"), ["newPassword"], t, lang);
+          const { mapped, linkFailed: failed } = placeLinkErrors(errs, ["newPassword"], t("resetPassword.invalid"), t, lang);
           setLinkFailed(failed);
-          return failed ? { ...mapped, general: [t("resetPassword.invalid"), ...mapped.general] } : mapped;
+          return mapped;
         },
       },
     );
@@ -54,12 +52,7 @@ export default function ResetPassword() {
     <div className="narrow">
       <h1>{t("resetPassword.title")}</h1>
       {!token ? (
-        <>
-          <FormErrors messages={[t("mailedLink.missing")]} />
-          <p>
-            <Link to="/sign-in">{t("mailedLink.signIn")}</Link>
-          </p>
-        </>
+        <MissingLink />
       ) : (
         <>
           <form onSubmit={submit} noValidate>

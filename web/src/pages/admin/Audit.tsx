@@ -2,11 +2,11 @@
 import { useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
 import type { AuditEventFilter } from "../../gql/graphql";
-import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
-import { AdminNav, Notice, download } from "./shared";
+import { AdminNav, download } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
 import { auditFilter, detailText } from "./audit";

@@ -4,14 +4,14 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { SettingsQuery } from "../../gql/graphql";
-import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { splitList } from "../campaigns/evidence";
 import { SECURITY_PATH } from "../account/twoFactor";
-import { AdminNav, Notice } from "./shared";
+import { AdminNav } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
 

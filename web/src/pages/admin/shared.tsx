@@ -31,11 +31,6 @@ export function AdminNav() {
   );
 }
 
-/** A success message, announced politely. Always rendered so screen readers catch the change. */
-export function Notice({ message }: { message: string | null }) {
-  return <div role="status">{message && <p className="notice">{message}</p>}</div>;
-}
-
 /** Toggle a value in a list. */
 export const toggle = (list: readonly string[], value: string, on: boolean): string[] =>
   on ? [...new Set([...list, value])] : list.filter((x) => x !== value);

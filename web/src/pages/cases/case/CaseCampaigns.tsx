@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { graphql } from "../../../gql";
-import { Field, FormErrors, LoadError } from "../../../components/forms";
+import { Field, FormErrors, LoadError, Notice } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
 import { request } from "../../../lib/graphql";
 import { useAction } from "../../../lib/useAction";
@@ -96,13 +96,7 @@ export function CaseCampaigns({ caseId }: { caseId: string }) {
     <section className="panel" aria-labelledby="case-campaigns">
       <h2 id="case-campaigns">{t("caseCampaigns.title")}</h2>
       {error && <LoadError error={error} />}
-      <div aria-live="polite">
-        {message && (
-          <p className="notice" role="status">
-            {message}
-          </p>
-        )}
-      </div>
+      <Notice message={message} />
       {data && links.length === 0 && <p className="muted">{t("caseCampaigns.none")}</p>}
       {links.length > 0 && (
         <ul className="plain">

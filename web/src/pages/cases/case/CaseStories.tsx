@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../../../gql";
 import type { CaseStoriesQuery } from "../../../gql/graphql";
-import { Field, FormErrors, LoadError } from "../../../components/forms";
+import { Field, FormErrors, LoadError, Notice } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
 import { NO_ERRORS, useAction } from "../../../lib/useAction";
 import { request } from "../../../lib/graphql";
@@ -118,13 +118,7 @@ export function CaseStories({ caseId }: { caseId: string }) {
     <section className="panel" aria-labelledby="case-stories">
       <h2 id="case-stories">{t("caseStories.title")}</h2>
       {error && <LoadError error={error} />}
-      <div aria-live="polite">
-        {message && (
-          <p className="notice" role="status">
-            {message}
-          </p>
-        )}
-      </div>
+      <Notice message={message} />
       {data && stories.length === 0 && <p className="muted">{t("caseStories.none")}</p>}
       {stories.length > 0 && (
         <ul className="plain">
