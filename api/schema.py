@@ -19,6 +19,7 @@ from api.context import Info
 from api.directory.schema import DirectoryMutation, DirectoryQuery
 from api.directory.types import DistrictClosureType, DistrictContactType, DistrictType, SchoolType
 from api.errors import QueryError
+from api.execution import AdvocaseExecutor, streamline_resolvers
 from api.limits import limit_extensions, tag_token_error
 from api.observability import UNAVAILABLE_MESSAGE, GraphQLMetrics, is_unavailable
 from api.escalations.schema import EscalationsMutation, EscalationsQuery
@@ -166,12 +167,15 @@ def build_schema(production: bool = False) -> strawberry.Schema:
     """The schema; in production without introspection and without "did you mean" suggestions."""
     extensions = [GraphQLMetrics, *limit_extensions(), *([DisableIntrospection] if production else []),
                   lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), MaskUnexpected]
-    return AdvocaseSchema(query=Query, mutation=Mutation, extensions=extensions,
-                          config=StrawberryConfig(disable_field_suggestions=production),
-                          types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
-                                 DistrictType, DistrictContactType, DistrictClosureType, OrganizationType,
-                                 ChapterType, UserType, EscalationType, CaseDeadlineType, CampaignType, StoryType,
-                                 NetworkType])
+    built = AdvocaseSchema(query=Query, mutation=Mutation, extensions=extensions,
+                           execution_context_class=AdvocaseExecutor,
+                           config=StrawberryConfig(disable_field_suggestions=production),
+                           types=[CaseType, CaseEventType, FamilyType, StudentType, ConsentType, SchoolType,
+                                  DistrictType, DistrictContactType, DistrictClosureType, OrganizationType,
+                                  ChapterType, UserType, EscalationType, CaseDeadlineType, CampaignType, StoryType,
+                                  NetworkType])
+    streamline_resolvers(built._schema, built.config.info_class)
+    return built
 
 
 schema = build_schema()

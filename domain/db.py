@@ -11,7 +11,8 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 
 import orjson
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, any_, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -56,6 +57,22 @@ def utcnow() -> datetime:
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def among(db: "Database | RequestReads", column, values) -> ColumnElement[bool]:
+    """`column IN values` for the batch loaders. On PostgreSQL one array parameter (`column = ANY(:values)`),
+    so the statement's text is the same for any number of values: psycopg parses it once (it does not cache
+    statements of more than 50 parameters: a page of 50 ids re-parsed every long ORM statement on every request)
+    and PostgreSQL reuses its prepared plan. SQLite has no arrays: an expanding IN."""
+    if db.is_sqlite:
+        return column.in_(values)
+    array = _ARRAYS.get(column.type)
+    if array is None:
+        array = _ARRAYS[column.type] = ARRAY(column.type)
+    return column == any_(bindparam(None, list(values), type_=array))
+
+
+_ARRAYS: dict = {}  # column type -> ARRAY of it, built once
 
 
 # ---------------------------------------------------------------- tenant scope (PostgreSQL row-level security)

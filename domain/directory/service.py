@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import validate as v
 from domain.audit.service import record as audit
 from domain.cases import taxonomy
-from domain.db import Database, new_id, utcnow
+from domain.db import Database, among, new_id, utcnow
 from domain.directory.importer import DirectoryRow, RowError, key, parse_directory_csv
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
@@ -66,7 +66,7 @@ async def get(db: Database, actor: Actor, model, obj_id: uuid.UUID):
 
 async def by_ids(db: Database, model, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict:
     async with db.reader() as s:
-        rows = await s.scalars(select(model).where(model.organization_id == org_id, model.id.in_(ids)))
+        rows = await s.scalars(select(model).where(model.organization_id == org_id, among(db, model.id, ids)))
         return {r.id: r for r in rows}
 
 
@@ -102,7 +102,7 @@ async def list_district_contacts(
 
 async def _children(db: Database, model, org_id: uuid.UUID, ids: list[uuid.UUID], order) -> dict[uuid.UUID, list]:
     async with db.reader() as s:
-        rows = await s.scalars(select(model).where(model.organization_id == org_id, model.district_id.in_(ids))
+        rows = await s.scalars(select(model).where(model.organization_id == org_id, among(db, model.district_id, ids))
                                .order_by(*order))
         out: dict[uuid.UUID, list] = {i: [] for i in ids}
         for r in rows:

@@ -17,7 +17,7 @@ from domain.audit.service import read_detail, record as audit
 from domain.cases import taxonomy
 from domain.cases.models import Case, CaseAssignee, CaseEvent, CaseEventKind, case_reference
 from domain.cases.workflow import ACTIVE, CaseStatus, TransitionError, check_transition
-from domain.db import Database, utcnow
+from domain.db import Database, among, utcnow
 from domain.directory.models import District, DistrictContact, School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
 from domain.escalations import responsiveness as measures
@@ -422,7 +422,7 @@ async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uu
     out: dict[uuid.UUID, list] = {c: [] for c in case_ids}
     async with db.reader() as s:
         rows = await s.scalars(select(Escalation).where(
-            Escalation.organization_id == org_id, Escalation.case_id.in_(case_ids))
+            Escalation.organization_id == org_id, among(db, Escalation.case_id, case_ids))
             .order_by(Escalation.sent_at, Escalation.id))
         for e in rows:
             out[e.case_id].append(e)
@@ -431,7 +431,7 @@ async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uu
 
 async def escalations_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict:
     async with db.reader() as s:
-        rows = await s.scalars(select(Escalation).where(Escalation.organization_id == org_id, Escalation.id.in_(ids)))
+        rows = await s.scalars(select(Escalation).where(Escalation.organization_id == org_id, among(db, Escalation.id, ids)))
         return {r.id: r for r in rows}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record as audit
-from domain.db import Database, utcnow
+from domain.db import Database, among, utcnow
 from domain.errors import DomainError, ErrorCode, invalid
 from domain.escalations.models import DEFAULT_LADDER, EscalationLevel
 from domain.tenancy import (
@@ -377,13 +377,13 @@ async def users_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) ->
     """Staff of the organization (only members are returned, so no other tenant's user leaks)."""
     async with db.reader() as s:
         rows = await s.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.organization_id == org_id, User.id.in_(ids)))
+            Membership.organization_id == org_id, among(db, User.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def chapters_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Chapter]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Chapter).where(Chapter.organization_id == org_id, Chapter.id.in_(ids)))
+        rows = await s.scalars(select(Chapter).where(Chapter.organization_id == org_id, among(db, Chapter.id, ids)))
         return {r.id: r for r in rows}
 
 

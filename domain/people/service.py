@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import validate as v
 from domain.audit.service import read_detail, record as audit
-from domain.db import Database, utcnow
+from domain.db import Database, among, utcnow
 from domain.directory.models import School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
 from domain.identity.models import Chapter
@@ -280,19 +280,19 @@ async def revoke_consent(db: Database, actor: Actor, consent_id: uuid.UUID, *, m
 
 async def families_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Family]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Family).where(Family.organization_id == org_id, Family.id.in_(ids)))
+        rows = await s.scalars(select(Family).where(Family.organization_id == org_id, among(db, Family.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def students_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Student]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, Student.id.in_(ids)))
+        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, among(db, Student.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def students_by_family(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Student]]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, Student.family_id.in_(ids))
+        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, among(db, Student.family_id, ids))
                                .order_by(Student.created_at, Student.id))
         out: dict[uuid.UUID, list[Student]] = {i: [] for i in ids}
         for r in rows:
