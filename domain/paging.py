@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +24,7 @@ class Page(Generic[T]):
     cursors: list[str]
     has_next: bool
     total: int | None = None
+    related: dict = field(default_factory=dict)  # rows read with the page, by item id (see cases.list_cases)
 
 
 def page_size(first: int | None) -> int:

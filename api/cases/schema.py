@@ -6,7 +6,7 @@ import strawberry
 
 from api.cases.types import (
     TAXONOMY_INFO, CaseCategory, CaseEventKind, CaseEventType, CaseOrder, CaseOutcome, CasePriority, CaseStatus,
-    CaseConnection, CaseSubcategory, CaseType, CategoryInfo, prefetch_page,
+    CaseConnection, CaseSubcategory, CaseType, CategoryInfo, page_relations,
 )
 from api.context import Info
 from api.errors import UserError
@@ -59,10 +59,11 @@ async def list_cases_for(info: Info, *, f: DomainCaseFilter | None = None, famil
     f = f or DomainCaseFilter()
     if family_id is not None:
         f.family_id = family_id
+    relations = page_relations(info)
     page = await query(lambda: service.list_cases(ctx.db, ctx.actor, f, order=order, first=first, after=after,
-                                                  with_total=_wants_total(info), today=ctx.today))
-    pre = await prefetch_page(info, page.items)
-    return CaseConnection.of(page, lambda c: CaseType.of(c, ctx.actor, ctx.today, pre.get(c.id)))
+                                                  with_total=_wants_total(info), relations=relations,
+                                                  today=ctx.today))
+    return CaseConnection.of(page, lambda c: CaseType.of(c, ctx.actor, ctx.today, page.related.get(c.id)))
 
 
 CASE_FIELDS = {

@@ -15,7 +15,7 @@ from api.people.types import FamilyType, StudentType
 from api.relay import Connection, Node, to_global_id
 from domain.cases import taxonomy
 from domain.cases.models import Case, CaseEvent, CaseEventKind as DomainEventKind, CasePriority as DomainPriority
-from domain.cases.service import CaseOrder as DomainCaseOrder
+from domain.cases.service import PAGE_RELATIONS, CaseOrder as DomainCaseOrder
 from domain.cases.workflow import ACTIVE, CaseOutcome as DomainOutcome, CaseStatus as DomainStatus, allowed_transitions
 from policies import Actor
 
@@ -109,8 +109,8 @@ class CaseType(Node):
     created_by_id_: strawberry.Private[uuid.UUID | None]
     prefetched_: strawberry.Private[dict | None] = None
 
-    # family, student, school and assignees: a list resolver that read a whole page prefetches them in bulk
-    # (see prefetch_page); the field then answers synchronously, without a coroutine, a future and a
+    # family, student, school and assignees: a case list reads them with its page (see page_relations and
+    # cases.list_cases); the field then answers synchronously, without a coroutine, a future and a
     # DataLoader round per row. Anywhere else (one case, a campaign's cases) they load through the DataLoaders.
 
     @strawberry.field
@@ -214,9 +214,6 @@ class CaseConnection(Connection[CaseType]):
     pass
 
 
-PREFETCHED = ("family", "student", "school", "assignees")
-
-
 def _names(selections, out: set[str]) -> set[str]:
     for sel in selections:
         name = getattr(sel, "name", None)
@@ -227,8 +224,9 @@ def _names(selections, out: set[str]) -> set[str]:
     return out
 
 
-def _node_selections(info: Info) -> set[str]:
-    """Field names selected under edges.node of this connection field (through fragments)."""
+def page_relations(info: Info) -> tuple[str, ...]:
+    """Which of a case page's relations (family, student, school, assignees) the query selects under
+    edges.node, through fragments too: list_cases reads those with the page."""
     found: set[str] = set()
 
     def walk(selections, path):
@@ -242,35 +240,4 @@ def _node_selections(info: Info) -> set[str]:
                 _names(sel.selections, found)
     for field in info.selected_fields:
         walk(field.selections, ())
-    return found
-
-
-async def prefetch_page(info: Info, cases: list[Case]) -> dict[uuid.UUID, dict]:
-    """For a page of cases: the selected family, student, school and assignees of every row, in one batch
-    per kind (the same DataLoaders and statements as row by row), so their fields resolve synchronously."""
-    wanted = [k for k in PREFETCHED if k in _node_selections(info)]
-    if not wanted or not cases:
-        return {}
-    loaders = info.context.loaders
-    sources = {
-        "family": (loaders.family, [c.family_id for c in cases]),
-        "student": (loaders.student, [c.student_id for c in cases]),
-        "school": (loaders.school, [c.school_id for c in cases]),
-        "assignees": (loaders.assignees, [c.id for c in cases]),
-    }
-    results = {}
-    pending = []
-    for kind in wanted:
-        loader, keys = sources[kind]
-        present = list(dict.fromkeys(k for k in keys if k is not None))
-        pending.append((kind, present, loader.load_many(present)))
-    for kind, present, awaitable in pending:
-        results[kind] = dict(zip(present, await awaitable))
-    out: dict[uuid.UUID, dict] = {}
-    for c in cases:
-        row = {}
-        for kind in wanted:
-            key = {"family": c.family_id, "student": c.student_id, "school": c.school_id, "assignees": c.id}[kind]
-            row[kind] = results[kind].get(key) if key is not None else None
-        out[c.id] = row
-    return out
+    return tuple(k for k in PAGE_RELATIONS if k in found)

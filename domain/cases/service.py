@@ -340,19 +340,40 @@ def _filtered(actor: Actor, f: CaseFilter, today: date):
     return q
 
 
+# What a caseload row shows besides the case: list_cases reads them with the page, in its own transaction (the
+# family, student and school joined to the page's statement, the assignees in one more), instead of a second
+# transaction of batch loads after it.
+PAGE_RELATIONS = ("family", "student", "school", "assignees")
+_JOINED = {"family": (Family, Case.family_id), "student": (Student, Case.student_id),
+           "school": (School, Case.school_id)}
+
+
 async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOrder = CaseOrder.OPENED_NEWEST,
                      first: int | None = None, after: str | None = None, with_total: bool = False,
-                     today: date) -> Page[Case]:
+                     relations: tuple[str, ...] = (), today: date) -> Page[Case]:
+    """A page of the cases in the actor's scope; `relations` (of PAGE_RELATIONS) are read with it into
+    `page.related[case_id][relation]` (None for a missing student or school, a list of StaffRef for assignees)."""
     require(actor, "case", "read")
     base = _filtered(actor, f, today)
     columns, desc = _ORDER[order]
     q, size = keyset(base, columns, desc, first, after)
+    joined = [kind for kind in PAGE_RELATIONS if kind in relations and kind in _JOINED]
+    for kind in joined:
+        model, key = _JOINED[kind]
+        q = q.add_columns(model).outerjoin(model, (model.id == key) & (model.organization_id == Case.organization_id))
     async with db.transaction() as s:
-        rows = list(await s.scalars(q))
+        result = (await s.execute(q)).all()
+        rows = [r[0] for r in result]
         total = await s.scalar(select(func.count()).select_from(base.subquery())) if with_total else None
+        related = {r[0].id: dict(zip(joined, r[1:])) for r in result[:size]}
+        if "assignees" in relations and related:
+            for case_id, staff in (await _staff_of_cases(s, db, actor.organization_id, list(related))).items():
+                related[case_id]["assignees"] = staff
         audit(s, actor, "case.list", entity_type="case", detail=read_detail(rows[:size]))
     attrs = [c.key for c in columns]
-    return make_page(rows, lambda c: tuple(getattr(c, a) for a in attrs), size, total)
+    page = make_page(rows, lambda c: tuple(getattr(c, a) for a in attrs), size, total)
+    page.related = related if relations else {}
+    return page
 
 
 async def case_timeline(db: Database, actor: Actor, case_id: uuid.UUID, *, first: int | None,
@@ -377,19 +398,24 @@ class StaffRef:
 async def assignees_by_case(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffRef]]:
     """The assignees of each case, members of the organization, in one statement (no second round for users)."""
     async with db.reader() as s:
-        # The page's assignments first (primary key on case_id; OFFSET 0 keeps PostgreSQL from starting at the
-        # users and walking each one's assignments in the whole organization: 4 ms instead of 45-95 ms at 1M).
-        a = (select(CaseAssignee.case_id, CaseAssignee.user_id, CaseAssignee.assigned_at)
-             .where(CaseAssignee.organization_id == org_id, among(db, CaseAssignee.case_id, ids)).offset(0).subquery())
-        rows = await s.execute(
-            select(a.c.case_id, User.id, User.display_name, User.email)
-            .join(User, User.id == a.c.user_id)
-            .join(Membership, (Membership.user_id == a.c.user_id) & (Membership.organization_id == org_id))
-            .order_by(a.c.assigned_at, a.c.user_id))
-        out: dict[uuid.UUID, list[StaffRef]] = {i: [] for i in ids}
-        for case_id, user_id, name, email in rows:
-            out[case_id].append(StaffRef(user_id, name, email))
-        return out
+        return await _staff_of_cases(s, db, org_id, ids)
+
+
+async def _staff_of_cases(s: AsyncSession, db: Database, org_id: uuid.UUID,
+                          ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffRef]]:
+    # The page's assignments first (primary key on case_id; OFFSET 0 keeps PostgreSQL from starting at the
+    # users and walking each one's assignments in the whole organization: 4 ms instead of 45-95 ms at 1M).
+    a = (select(CaseAssignee.case_id, CaseAssignee.user_id, CaseAssignee.assigned_at)
+         .where(CaseAssignee.organization_id == org_id, among(db, CaseAssignee.case_id, ids)).offset(0).subquery())
+    rows = await s.execute(
+        select(a.c.case_id, User.id, User.display_name, User.email)
+        .join(User, User.id == a.c.user_id)
+        .join(Membership, (Membership.user_id == a.c.user_id) & (Membership.organization_id == org_id))
+        .order_by(a.c.assigned_at, a.c.user_id))
+    out: dict[uuid.UUID, list[StaffRef]] = {i: [] for i in ids}
+    for case_id, user_id, name, email in rows:
+        out[case_id].append(StaffRef(user_id, name, email))
+    return out
 
 
 async def get_case_event(db: Database, actor: Actor, event_id: uuid.UUID) -> CaseEvent | None:
