@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.db import TENANT_SET_BY_FIRST_STATEMENT, TENANT_SETTING, current_tenant, set_tenant
 
@@ -53,23 +53,27 @@ async def organization_of_session_token(s: AsyncSession, token_hash: str) -> uui
     return await s.scalar(select(Session.organization_id).where(Session.token_hash == token_hash))
 
 
-async def enter_tenant_of_session_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:
+async def enter_tenant_of_session_token(conn: AsyncConnection, token_hash: str) -> uuid.UUID | None:
     """The organization of a session token, and from here on this transaction and task act in it (as
-    `enter_tenant(..., whole_task=True)`). On PostgreSQL one statement both asks and sets: `set_config` returns
-    the value it set, '' (no tenant row visible) for an unknown token. None when the token is unknown."""
-    if _pg(s):
-        if not s.in_transaction():  # this statement opens the transaction: the begin hook need not set it first
-            await s.connection(execution_options={TENANT_SET_BY_FIRST_STATEMENT: True})
-        found = await s.scalar(text(
-            f"SELECT set_config('{TENANT_SETTING}', COALESCE(advocase_session_organization(:h)::text, ''), true)"),
-            {"h": token_hash})
+    `enter_tenant(..., whole_task=True)`). `conn` (a bare connection: resolving a session needs no ORM session)
+    must not have begun a transaction: on PostgreSQL this statement begins it and both asks and sets
+    (`set_config` returns the value it set, '' (no tenant row visible) for an unknown token), so the begin hook
+    does not send its own set_config first. None when the token is unknown."""
+    if conn.dialect.name == "postgresql":
+        conn = await conn.execution_options(**{TENANT_SET_BY_FIRST_STATEMENT: True})
+        found = (await conn.execute(_TENANT_OF_SESSION, {"h": token_hash})).scalar()
         organization_id = uuid.UUID(found) if found else None
     else:
-        organization_id = await organization_of_session_token(s, token_hash)
+        from domain.identity.models import Session
+        organization_id = (await conn.execute(select(Session.organization_id).where(
+            Session.token_hash == token_hash))).scalar()
     if organization_id is not None:
         set_tenant(organization_id)
-    s.info["advocase_tenant"] = organization_id
     return organization_id
+
+
+_TENANT_OF_SESSION = text(
+    f"SELECT set_config('{TENANT_SETTING}', COALESCE(advocase_session_organization(:h)::text, ''), true)")
 
 
 async def organization_of_user_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:

@@ -100,7 +100,7 @@ async def _assignees(s: AsyncSession, actor: Actor, ids: list[uuid.UUID]) -> lis
     ids = list(dict.fromkeys(ids))
     if len(ids) > 10:
         raise invalid("At most 10 assignees.", "assigneeIds")
-    if ids:
+    if ids and ids != [actor.user_id]:  # the actor is an active member: their session was resolved just now
         found = set(await s.scalars(select(Membership.user_id).where(
             Membership.organization_id == actor.organization_id, Membership.active.is_(True),
             Membership.user_id.in_(ids))))
@@ -139,7 +139,9 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
             Family.id == data["family_id"], visible_families(actor.case_scope())))
         if family is None:  # another chapter's family reads as unknown, like another organization's
             raise not_found("family", "familyId")
-        where = await _where(s, actor, {**data, "chapter_id": data.get("chapter_id") or family.chapter_id}, family)
+        # a chapter given is checked; the family's own (the default) was checked when the family was recorded
+        chosen = {k: val for k, val in data.items() if k != "chapter_id" or val is not None}
+        where = {"chapter_id": family.chapter_id, **await _where(s, actor, chosen, family)}
         case = Case(organization_id=actor.organization_id, family_id=family.id, status=CaseStatus.INTAKE,
                     created_by_id=actor.user_id, **values, **where)
         s.add(case)

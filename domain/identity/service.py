@@ -303,21 +303,22 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
     if not token or len(token) > 200:
         return None
     now = utcnow()
-    async with db.reader() as s:
+    digest = token_digest(token)
+    async with db.engine.connect() as conn:  # no ORM session: every request runs this, rows are all it needs
         # one transaction: the token's organization, which the rest of the request (every later transaction of
         # this task) acts in, found and set in one statement; then the session, member and chapters in one more
-        if await enter_tenant_of_session_token(s, token_digest(token)) is None:
+        if await enter_tenant_of_session_token(conn, digest) is None:
             return None
-        rows = (await s.execute(_LIVE_SESSION, {"token_hash": token_digest(token), "now": now,
-                                                "idle_since": now - idle})).all()
+        rows = (await conn.execute(_LIVE_SESSION, {"token_hash": digest, "now": now,
+                                                   "idle_since": now - idle})).all()
         if not rows:
             return None
         session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due, _ = rows[0]
         chapters = frozenset(r[-1] for r in rows if r[-1] is not None)
         enforcer = _policy_cache.get(org_id, version)
         if enforcer is None:
-            rules = (await s.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
-                                            PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
+            rules = (await conn.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
+                                               PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
             enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
             _policy_cache.put(org_id, version, enforcer)
     if now - last_seen > timedelta(minutes=1):
