@@ -59,17 +59,18 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def among(db: "Database | RequestReads", column, values) -> ColumnElement[bool]:
-    """`column IN values` for the batch loaders. On PostgreSQL one array parameter (`column = ANY(:values)`),
-    so the statement's text is the same for any number of values: psycopg parses it once (it does not cache
-    statements of more than 50 parameters: a page of 50 ids re-parsed every long ORM statement on every request)
-    and PostgreSQL reuses its prepared plan. SQLite has no arrays: an expanding IN."""
-    if db.is_sqlite:
-        return column.in_(values)
+def among(sqlite: bool, column, values=None, *, param: str | None = None) -> ColumnElement[bool]:
+    """`column IN values` for the batch loaders (or IN the list bound later to the parameter `param`, for a
+    statement built once). On PostgreSQL one array parameter (`column = ANY(:values)`), so the statement's text
+    is the same for any number of values: psycopg parses it once (it does not cache statements of more than 50
+    parameters: a page of 50 ids re-parsed every long ORM statement on every request) and PostgreSQL reuses its
+    prepared plan. SQLite has no arrays: an expanding IN."""
+    if sqlite:
+        return column.in_(bindparam(param, expanding=True) if param else values)
     array = _ARRAYS.get(column.type)
     if array is None:
         array = _ARRAYS[column.type] = ARRAY(column.type)
-    return column == any_(bindparam(None, list(values), type_=array))
+    return column == any_(bindparam(param, type_=array) if param else bindparam(None, list(values), type_=array))
 
 
 _ARRAYS: dict = {}  # column type -> ARRAY of it, built once

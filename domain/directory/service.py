@@ -66,7 +66,7 @@ async def get(db: Database, actor: Actor, model, obj_id: uuid.UUID):
 
 async def by_ids(db: Database, model, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict:
     async with db.reader() as s:
-        rows = await s.scalars(select(model).where(model.organization_id == org_id, among(db, model.id, ids)))
+        rows = await s.scalars(select(model).where(model.organization_id == org_id, among(db.is_sqlite, model.id, ids)))
         return {r.id: r for r in rows}
 
 
@@ -102,7 +102,8 @@ async def list_district_contacts(
 
 async def _children(db: Database, model, org_id: uuid.UUID, ids: list[uuid.UUID], order) -> dict[uuid.UUID, list]:
     async with db.reader() as s:
-        rows = await s.scalars(select(model).where(model.organization_id == org_id, among(db, model.district_id, ids))
+        rows = await s.scalars(select(model).where(model.organization_id == org_id,
+                                                   among(db.is_sqlite, model.district_id, ids))
                                .order_by(*order))
         out: dict[uuid.UUID, list] = {i: [] for i in ids}
         for r in rows:

@@ -422,7 +422,7 @@ async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uu
     out: dict[uuid.UUID, list] = {c: [] for c in case_ids}
     async with db.reader() as s:
         rows = await s.scalars(select(Escalation).where(
-            Escalation.organization_id == org_id, among(db, Escalation.case_id, case_ids))
+            Escalation.organization_id == org_id, among(db.is_sqlite, Escalation.case_id, case_ids))
             .order_by(Escalation.sent_at, Escalation.id))
         for e in rows:
             out[e.case_id].append(e)
@@ -431,7 +431,8 @@ async def escalations_by_case(db: Database, org_id: uuid.UUID, case_ids: list[uu
 
 async def escalations_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict:
     async with db.reader() as s:
-        rows = await s.scalars(select(Escalation).where(Escalation.organization_id == org_id, among(db, Escalation.id, ids)))
+        rows = await s.scalars(select(Escalation).where(Escalation.organization_id == org_id,
+                                                        among(db.is_sqlite, Escalation.id, ids)))
         return {r.id: r for r in rows}
 
 

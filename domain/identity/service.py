@@ -378,13 +378,14 @@ async def users_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) ->
     """Staff of the organization (only members are returned, so no other tenant's user leaks)."""
     async with db.reader() as s:
         rows = await s.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.organization_id == org_id, among(db, User.id, ids)))
+            Membership.organization_id == org_id, among(db.is_sqlite, User.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def chapters_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Chapter]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Chapter).where(Chapter.organization_id == org_id, among(db, Chapter.id, ids)))
+        rows = await s.scalars(select(Chapter).where(Chapter.organization_id == org_id,
+                                                     among(db.is_sqlite, Chapter.id, ids)))
         return {r.id: r for r in rows}
 
 

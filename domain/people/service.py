@@ -280,19 +280,22 @@ async def revoke_consent(db: Database, actor: Actor, consent_id: uuid.UUID, *, m
 
 async def families_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Family]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Family).where(Family.organization_id == org_id, among(db, Family.id, ids)))
+        rows = await s.scalars(select(Family).where(Family.organization_id == org_id,
+                                                    among(db.is_sqlite, Family.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def students_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Student]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, among(db, Student.id, ids)))
+        rows = await s.scalars(select(Student).where(Student.organization_id == org_id,
+                                                     among(db.is_sqlite, Student.id, ids)))
         return {r.id: r for r in rows}
 
 
 async def students_by_family(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Student]]:
     async with db.reader() as s:
-        rows = await s.scalars(select(Student).where(Student.organization_id == org_id, among(db, Student.family_id, ids))
+        rows = await s.scalars(select(Student).where(Student.organization_id == org_id,
+                                                     among(db.is_sqlite, Student.family_id, ids))
                                .order_by(Student.created_at, Student.id))
         out: dict[uuid.UUID, list[Student]] = {i: [] for i in ids}
         for r in rows:
