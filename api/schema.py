@@ -54,8 +54,8 @@ async def _load_node(info: Info, type_name: str, obj_id: uuid.UUID):
     ctx = info.context
     actor, db, today = ctx.actor, ctx.db, ctx.today
     if type_name == "Case":
-        c = await cases.get_case(db, actor, obj_id)
-        return c and CaseType.of(c, actor, today)
+        found = await cases.read_case(db, actor, obj_id)
+        return found and CaseType.of(found[0], actor, today)
     if type_name == "CaseEvent":
         e = await cases.get_case_event(db, actor, obj_id)
         return e and CaseEventType.of(e, actor)

@@ -6,7 +6,7 @@ import strawberry
 
 from api.cases.types import (
     TAXONOMY_INFO, CaseCategory, CaseEventKind, CaseEventType, CaseOrder, CaseOutcome, CasePriority, CaseStatus,
-    CaseConnection, CaseSubcategory, CaseType, CategoryInfo, page_relations,
+    CaseConnection, CaseSubcategory, CaseType, CategoryInfo, selected_relations,
 )
 from api.context import Info
 from api.errors import UserError
@@ -59,7 +59,7 @@ async def list_cases_for(info: Info, *, f: DomainCaseFilter | None = None, famil
     f = f or DomainCaseFilter()
     if family_id is not None:
         f.family_id = family_id
-    relations = page_relations(info)
+    relations = selected_relations(info, ("edges", "node"))
     page = await query(lambda: service.list_cases(ctx.db, ctx.actor, f, order=order, first=first, after=after,
                                                   with_total=_wants_total(info), relations=relations,
                                                   today=ctx.today))
@@ -167,8 +167,9 @@ class CasesQuery:
     @strawberry.field(description="A case I may see, or null.")
     async def case(self, info: Info, id: strawberry.ID) -> CaseType | None:
         ctx = info.context
-        found = await fetch(lambda: service.get_case(ctx.db, ctx.actor, decode(id, "Case")))
-        return CaseType.of(found, ctx.actor, ctx.today) if found else None
+        relations = selected_relations(info)
+        found = await fetch(lambda: service.read_case(ctx.db, ctx.actor, decode(id, "Case"), relations=relations))
+        return CaseType.of(found[0], ctx.actor, ctx.today, found[1]) if found else None
 
     @strawberry.field(description="Cases in my record scope.")
     async def cases(self, info: Info, filter: CaseFilter | None = None,

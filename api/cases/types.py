@@ -109,8 +109,8 @@ class CaseType(Node):
     created_by_id_: strawberry.Private[uuid.UUID | None]
     prefetched_: strawberry.Private[dict | None] = None
 
-    # family, student, school and assignees: a case list reads them with its page (see page_relations and
-    # cases.list_cases); the field then answers synchronously, without a coroutine, a future and a
+    # family, student, school and assignees: a case list and the case query read them with the cases (see
+    # selected_relations, cases.list_cases and cases.read_case); the field then answers synchronously, without a coroutine, a future and a
     # DataLoader round per row. Anywhere else (one case, a campaign's cases) they load through the DataLoaders.
 
     @strawberry.field
@@ -214,30 +214,21 @@ class CaseConnection(Connection[CaseType]):
     pass
 
 
-def _names(selections, out: set[str]) -> set[str]:
-    for sel in selections:
-        name = getattr(sel, "name", None)
-        if name is not None:
-            out.add(name)
-        elif hasattr(sel, "selections"):  # inline fragments and fragment spreads
-            _names(sel.selections, out)
-    return out
-
-
-def page_relations(info: Info) -> tuple[str, ...]:
-    """Which of a case page's relations (family, student, school, assignees) the query selects under
-    edges.node, through fragments too: list_cases reads those with the page."""
+def selected_relations(info: Info, under: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Which of a case's relations (family, student, school, assignees) the query selects on the cases this
+    field returns: directly (`case`) or under `under` (a connection's ("edges", "node")), through fragments
+    too. list_cases and read_case read those with the cases."""
     found: set[str] = set()
 
-    def walk(selections, path):
+    def walk(selections, depth):
         for sel in selections:
             name = getattr(sel, "name", None)
             if name is None:
-                walk(getattr(sel, "selections", []), path)
-            elif path == () and name == "edges":
-                walk(sel.selections, ("edges",))
-            elif path == ("edges",) and name == "node":
-                _names(sel.selections, found)
+                walk(getattr(sel, "selections", []), depth)
+            elif depth == len(under):
+                found.add(name)
+            elif name == under[depth]:
+                walk(sel.selections, depth + 1)
     for field in info.selected_fields:
-        walk(field.selections, ())
+        walk(field.selections, 0)
     return tuple(k for k in PAGE_RELATIONS if k in found)

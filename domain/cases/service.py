@@ -284,14 +284,41 @@ async def add_case_note(db: Database, actor: Actor, case_id: uuid.UUID, *, kind:
 # ---------------------------------------------------------------- reads
 
 
-async def get_case(db: Database, actor: Actor, case_id: uuid.UUID) -> Case | None:
+# What a case row (and the case page) shows besides the case: list_cases and read_case read those the query
+# selects in their own transaction (the family, student and school joined to the case's statement, the
+# assignees in one more), instead of a second transaction of batch loads after it.
+PAGE_RELATIONS = ("family", "student", "school", "assignees")
+_JOINED = {kind: (model, (model.id == key) & (model.organization_id == Case.organization_id))  # built once
+           for kind, model, key in (("family", Family, Case.family_id), ("student", Student, Case.student_id),
+                                    ("school", School, Case.school_id))}
+
+
+def _with_relations(q, relations: tuple[str, ...]):
+    """`q` (a select of cases) with the family, student and school among `relations` joined: (q, joined)."""
+    joined = [kind for kind in PAGE_RELATIONS if kind in relations and kind in _JOINED]
+    for kind in joined:
+        model, on = _JOINED[kind]
+        q = q.add_columns(model).outerjoin(model, on)
+    return q, joined
+
+
+async def read_case(db: Database, actor: Actor, case_id: uuid.UUID, *, relations: tuple[str, ...] = ()
+                    ) -> tuple[Case, dict] | None:
+    """A case in the actor's scope (the read is recorded), with `relations` (of PAGE_RELATIONS) read in the
+    same transaction as for a page: `(case, {relation: ...})`; None if unknown or out of scope."""
     if not actor.can("case", "read"):
         return None
+    q, joined = _with_relations(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())),
+                                relations)
     async with db.transaction() as s:
-        case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
-        if case is not None:
-            audit(s, actor, "case.read", entity_type="case", entity_id=case.id)
-    return case
+        row = (await s.execute(q)).first()
+        if row is None:
+            return None
+        case, related = row[0], dict(zip(joined, row[1:]))
+        if "assignees" in relations:
+            related["assignees"] = (await _staff_of_cases(s, db, actor.organization_id, [case.id]))[case.id]
+        audit(s, actor, "case.read", entity_type="case", entity_id=case.id)
+    return case, related
 
 
 _ORDER = {
@@ -343,15 +370,6 @@ def _filtered(actor: Actor, f: CaseFilter, today: date):
     return q
 
 
-# What a caseload row shows besides the case: list_cases reads them with the page, in its own transaction (the
-# family, student and school joined to the page's statement, the assignees in one more), instead of a second
-# transaction of batch loads after it.
-PAGE_RELATIONS = ("family", "student", "school", "assignees")
-_JOINED = {kind: (model, (model.id == key) & (model.organization_id == Case.organization_id))  # built once
-           for kind, model, key in (("family", Family, Case.family_id), ("student", Student, Case.student_id),
-                                    ("school", School, Case.school_id))}
-
-
 async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOrder = CaseOrder.OPENED_NEWEST,
                      first: int | None = None, after: str | None = None, with_total: bool = False,
                      relations: tuple[str, ...] = (), today: date) -> Page[Case]:
@@ -361,10 +379,7 @@ async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOr
     base = _filtered(actor, f, today)
     columns, desc = _ORDER[order]
     q, size = keyset(base, columns, desc, first, after)
-    joined = [kind for kind in PAGE_RELATIONS if kind in relations and kind in _JOINED]
-    for kind in joined:
-        model, on = _JOINED[kind]
-        q = q.add_columns(model).outerjoin(model, on)
+    q, joined = _with_relations(q, relations)
     async with db.transaction() as s:
         result = (await s.execute(q)).all()
         rows = [r[0] for r in result]

@@ -128,7 +128,7 @@ async def escalate(db, world, admin, family, case):
     contact = await directory.create_district_contact(db, admin, {
         "district_id": world.district_id, "name": "Pat Kim", "email": f"pkim-{case.id.hex[:8]}@district.example.org",
         "ladder_level": 1})
-    current = await cases.get_case(db, admin, case.id)
+    current, _ = await cases.read_case(db, admin, case.id)
     await cases.transition_case(db, admin, case.id, current.version, CaseStatus.OPEN, today=date.today())
     await people.record_consent(db, admin, family.id, {
         "kind": "SHARE_WITH_DISTRICT", "method": "WRITTEN", "recipient": "The district",
