@@ -24,6 +24,11 @@ async def rotate_own_session(info: Info) -> str:
     return token
 
 
+@strawberry.input
+class BeginTwoFactorEnrollmentInput:
+    password: str = strawberry.field(description="My password, asked again before my second factor changes.")
+
+
 @strawberry.type
 class BeginTwoFactorEnrollmentPayload:
     secret: str | None = strawberry.field(description="Base32 secret, for typing into an authenticator app.")
@@ -69,10 +74,13 @@ class SetTwoFactorRequirementPayload:
 @strawberry.type
 class SecurityMutation:
     @strawberry.mutation(description="Start turning on my second factor: a new TOTP secret for an authenticator "
-                                     "app. Nothing changes at sign-in until confirmTwoFactorEnrollment.")
-    async def begin_two_factor_enrollment(self, info: Info) -> BeginTwoFactorEnrollmentPayload:
+                                     "app, after my password. Nothing changes at sign-in until "
+                                     "confirmTwoFactorEnrollment. Wrong passwords are throttled (RATE_LIMITED).")
+    async def begin_two_factor_enrollment(self, info: Info, input: BeginTwoFactorEnrollmentInput
+                                          ) -> BeginTwoFactorEnrollmentPayload:
         ctx = info.context
-        enrollment, errors = await attempt(lambda: totp.begin_enrollment(ctx.db, ctx.actor))
+        enrollment, errors = await attempt(lambda: totp.begin_enrollment(
+            ctx.db, ctx.actor, password=input.password, throttle=ThrottlePolicy.of(ctx.settings)))
         return BeginTwoFactorEnrollmentPayload(secret=enrollment and enrollment.secret,
                                                otpauth_uri=enrollment and enrollment.uri, errors=errors)
 

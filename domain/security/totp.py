@@ -3,7 +3,8 @@
 A member enrolls (gets a secret, shown as a QR-code URI), confirms with a code, and from then on signs in with
 email, password and a current code. An admin can require it for the organization: members without it can
 then only enroll (their session has no permissions until they confirm). Each code works once. Wrong codes
-when turning it on or off are throttled per member like failed sign-ins (domain/security/throttle.py).
+when turning it on or off, and wrong passwords when starting to turn it on (the password is asked again), are
+throttled per member like failed sign-ins (domain/security/throttle.py).
 """
 
 from __future__ import annotations
@@ -49,12 +50,26 @@ class Enrollment:
     uri: str
 
 
-async def begin_enrollment(db: Database, actor: Actor) -> Enrollment:
-    """A new secret for me (replacing an unconfirmed one); not in force until confirmed with a code."""
+def _can_begin(user: User) -> None:
+    if user.totp_enabled_at is not None:
+        raise DomainError(ErrorCode.CONFLICT, "A second factor is already on; turn it off first to replace it.")
+
+
+async def begin_enrollment(db: Database, actor: Actor, *, password: str, throttle: ThrottlePolicy | None = None
+                           ) -> Enrollment:
+    """A new secret for me (replacing an unconfirmed one); not in force until confirmed with a code. Asks for my
+    password again: a session alone (a borrowed or stolen one) must not be able to put its own second factor on
+    my account and lock me out. Wrong passwords are counted with wrong codes (RATE_LIMITED after too many)."""
+    from domain.identity.service import verify_password  # (the identity service imports this module)
+    async with db.reader() as s:  # a refusal that needs no password does not use up an attempt
+        _can_begin(await s.get(User, actor.user_id))
+    await reserve_code_attempt(db, throttle or ThrottlePolicy(), user_id=actor.user_id)
     async with db.transaction() as s:
-        user = await s.get(User, actor.user_id, with_for_update=True)
-        if user.totp_enabled_at is not None:
-            raise DomainError(ErrorCode.CONFLICT, "A second factor is already on; turn it off first to replace it.")
+        user = await s.get(User, actor.user_id, with_for_update=True, populate_existing=True)
+        _can_begin(user)
+        if not verify_password(user.password_hash, password or ""):
+            raise DomainError(ErrorCode.VALIDATION, "The password is not correct.", "password")
+        await code_attempt_succeeded(s, user_id=user.id)
         user.totp_secret, user.totp_last_step = pyotp.random_base32(), None
         audit(s, actor, "totp.enroll.begin", entity_type="user", entity_id=user.id)
         return Enrollment(secret=user.totp_secret,

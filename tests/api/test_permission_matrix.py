@@ -640,7 +640,8 @@ MATRIX: dict[str, Entry] = {
                            lambda r: {"i": {"token": r.secret, "newPassword": "another long password"}},
                            needs="reset", anonymous="ok", public=True),
     # ---- security: the second factor (any member, for themselves; the requirement: admins)
-    "beginTwoFactorEnrollment": entry(f"mutation {{ beginTwoFactorEnrollment {{ otpauthUri {ERRORS} }} }}"),
+    "beginTwoFactorEnrollment": entry(mutation("beginTwoFactorEnrollment", "BeginTwoFactorEnrollmentInput!",
+                                               "otpauthUri"), lambda r: {"i": {"password": PASSWORD}}),
     # a valid code needs the caller's fresh secret: allowed callers reach the check of the code
     "confirmTwoFactorEnrollment": entry(mutation("confirmTwoFactorEnrollment", "ConfirmTwoFactorEnrollmentInput!",
                                                  "ok token"), lambda r: {"i": {"code": "12345x"}},

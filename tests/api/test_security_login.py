@@ -22,7 +22,8 @@ from tests.conftest import PASSWORD
 
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token errors { code message field } } }"
 ME = "query { me { user { email } roles twoFactorEnabled twoFactorEnrollmentRequired } }"
-BEGIN = "mutation { beginTwoFactorEnrollment { secret otpauthUri errors { code message field } } }"
+BEGIN = """mutation($i: BeginTwoFactorEnrollmentInput!) {
+  beginTwoFactorEnrollment(input: $i) { secret otpauthUri errors { code message field } } }"""
 CONFIRM = ("mutation($i: ConfirmTwoFactorEnrollmentInput!) { confirmTwoFactorEnrollment(input: $i) "
            "{ ok token errors { code message field } } }")
 DISABLE = "mutation($i: DisableTwoFactorInput!) { disableTwoFactor(input: $i) { ok errors { code message field } } }"
@@ -152,7 +153,7 @@ async def test_throttle_state_is_shared_through_the_database(app_db, settings, w
 
 async def enroll(api, token: str) -> tuple[str, str]:
     """Turns the second factor on for the token's user: (secret, the new session token)."""
-    begun = (await api.data(BEGIN, token=token))["beginTwoFactorEnrollment"]
+    begun = (await api.data(BEGIN, {"i": {"password": PASSWORD}}, token))["beginTwoFactorEnrollment"]
     assert begun["errors"] == [] and begun["otpauthUri"].startswith("otpauth://totp/Advocase:")
     wrong = (await api.data(CONFIRM, {"i": {"code": "000000"}}, token))["confirmTwoFactorEnrollment"]
     if pyotp.TOTP(begun["secret"]).now() != "000000":
@@ -193,7 +194,7 @@ async def test_two_factor_sign_in(api, db, world):
 
 async def test_two_factor_can_be_turned_off_with_a_code(api, db, world):
     secret, token = await enroll(api, world.tokens["viewer"])
-    again = (await api.data(BEGIN, token=token))["beginTwoFactorEnrollment"]
+    again = (await api.data(BEGIN, {"i": {"password": PASSWORD}}, token))["beginTwoFactorEnrollment"]
     assert again["secret"] is None and again["errors"][0]["code"] == "CONFLICT"
     bad = (await api.data(DISABLE, {"i": {"code": "999999"}}, token))["disableTwoFactor"]
     assert bad["ok"] is False and bad["errors"][0]["code"] == "VALIDATION"
@@ -381,3 +382,32 @@ async def test_idle_and_absolute_timeouts_are_configurable(db, app_db, settings,
 def test_bad_security_settings_are_refused(bad):
     with pytest.raises(ValueError):
         Settings.from_env(bad).validate()
+
+
+async def test_turning_the_second_factor_on_asks_for_the_password_again(api, db, world):
+    """A session alone (a borrowed or stolen one) cannot put its own second factor on the account."""
+    token, user_id = world.tokens["advocate"], world.users["advocate"]
+    for password in ("", "not the password"):
+        wrong = (await api.data(BEGIN, {"i": {"password": password}}, token))["beginTwoFactorEnrollment"]
+        assert wrong["secret"] is None and wrong["errors"] == [
+            {"code": "VALIDATION", "message": "The password is not correct.", "field": "password"}]
+    async with db.reader() as s:
+        assert (await s.get(User, user_id)).totp_secret is None  # nothing started
+    begun = (await api.data(BEGIN, {"i": {"password": PASSWORD}}, token))["beginTwoFactorEnrollment"]
+    assert begun["errors"] == [] and begun["secret"] and begun["otpauthUri"]
+
+
+async def test_wrong_passwords_for_the_second_factor_are_throttled(api, db, world):
+    token, user_id = world.tokens["viewer"], world.users["viewer"]
+    codes = []
+    for _ in range(12):
+        wrong = (await api.data(BEGIN, {"i": {"password": "guess"}}, token))["beginTwoFactorEnrollment"]
+        codes.append(wrong["errors"][0]["code"])
+        if codes[-1] == "RATE_LIMITED":
+            break
+    assert codes[0] == "VALIDATION" and codes[-1] == "RATE_LIMITED", codes
+    # while it must wait, not even the right password starts anything
+    right = (await api.data(BEGIN, {"i": {"password": PASSWORD}}, token))["beginTwoFactorEnrollment"]
+    assert right["secret"] is None and right["errors"][0]["code"] == "RATE_LIMITED"
+    async with db.reader() as s:
+        assert (await s.get(User, user_id)).totp_secret is None

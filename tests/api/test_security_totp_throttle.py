@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from domain.identity.models import User
 from domain.security.models import LoginThrottle
+from tests.conftest import PASSWORD
 from tests.api.test_security_login import (BEGIN, CONFIRM, DISABLE, ME, REQUIRE, Caller, code_of, make_caller,
                                            shift_back)
 
@@ -51,7 +52,7 @@ async def confirm(c: Caller, token: str, code: str) -> dict:
 
 
 async def begin(c: Caller, token: str) -> str:
-    begun = await data(c, BEGIN, None, token, "beginTwoFactorEnrollment")
+    begun = await data(c, BEGIN, {"i": {"password": PASSWORD}}, token, "beginTwoFactorEnrollment")
     assert begun["errors"] == [], begun
     return begun["secret"]
 

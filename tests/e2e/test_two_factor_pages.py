@@ -54,8 +54,9 @@ class Authenticator:
 
 
 def turn_on_from_security_page(page) -> Authenticator:
-    """On the Security page: "Turn on", read the key shown (as one would type it into the app), confirm with a
-    code from it."""
+    """On the Security page: the password, "Turn on", read the key shown (as one would type it into the app),
+    confirm with a code from it."""
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Turn on the second factor").click()
     expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_focused()
     expect(page.get_by_role("img", name="QR code that adds Advocase to your authenticator app")).to_be_visible()
@@ -75,7 +76,19 @@ def test_member_turns_the_second_factor_on_signs_in_with_a_code_and_turns_it_off
     expect(page.get_by_role("heading", level=1, name="Security")).to_be_visible()
     expect(page.get_by_text("Your second factor is off.")).to_be_visible()
 
-    # turning it on: a wrong code is refused next to the field, the right one turns it on
+    # turning it on: the password is asked again (a wrong one is refused beside the field, nothing starts);
+    # then a wrong code is refused next to its field, the right one turns it on
+    password = page.get_by_label("Your password")
+    assert password.get_attribute("autocomplete") == "current-password"
+    page.get_by_role("button", name="Turn on the second factor").click()
+    expect(page.get_by_text("Enter your password.")).to_be_visible()
+    password.fill("not my password")
+    page.get_by_role("button", name="Turn on the second factor").click()
+    expect(page.get_by_text("That password is not right.")).to_be_visible()
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_be_focused()
+    expect(page.locator("code.secret")).to_have_count(0)
+    password.fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Turn on the second factor").click()
     expect(page.get_by_role("img", name="QR code that adds Advocase to your authenticator app")).to_be_visible()
     assert axe_violations(page) == []
@@ -202,7 +215,8 @@ def test_admin_requires_a_second_factor_and_a_member_enrolls_at_sign_in(page, br
 def test_too_many_wrong_codes_at_sign_in_are_explained_beside_the_code(page):
     member = "advocate.dorchester@mpu.demo.advocase.org"
     sign_in(page, member)
-    begun = graphql(page, "mutation { beginTwoFactorEnrollment { secret errors { code } } }")
+    begun = graphql(page, "mutation($p: String!) { beginTwoFactorEnrollment(input: {password: $p}) "
+                          "{ secret errors { code } } }", {"p": DEMO_PASSWORD})
     app = Authenticator(begun["beginTwoFactorEnrollment"]["secret"])
     confirmed = graphql(page, "mutation($c: String!) { confirmTwoFactorEnrollment(input: {code: $c}) "
                               "{ ok errors { code } } }", {"c": app.code()})["confirmTwoFactorEnrollment"]

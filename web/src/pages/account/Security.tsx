@@ -21,8 +21,8 @@ const SecurityDocument = graphql(`
   }
 `);
 const BeginDocument = graphql(`
-  mutation BeginTwoFactorEnrollment {
-    beginTwoFactorEnrollment { secret otpauthUri errors { code message field } }
+  mutation BeginTwoFactorEnrollment($input: BeginTwoFactorEnrollmentInput!) {
+    beginTwoFactorEnrollment(input: $input) { secret otpauthUri errors { code message field } }
   }
 `);
 const ConfirmDocument = graphql(`
@@ -72,19 +72,28 @@ function useCodeForm() {
 function TurnOn({ done }: { done(): Promise<void> }) {
   const { t } = useI18n();
   const [enrollment, setEnrollment] = useState<{ secret: string; uri: string; qr: string } | null>(null);
+  const [password, setPassword] = useState("");
+  const passwordBox = useRef<HTMLInputElement>(null);
+  const starting = useAction(["password"]);
   const { code, setCode, codeBox, action, checked, refused } = useCodeForm();
-  const { busy, errors, reset, run } = action;
+  const { busy, errors, run } = action;
   const stepsHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (enrollment) stepsHeading.current?.focus();
   }, [enrollment]);
 
-  async function begin() {
-    reset();
+  // My password first: a session alone (a borrowed or stolen one) must not put its own second factor on my account.
+  async function begin(e: FormEvent) {
+    e.preventDefault();
+    if (!password) {
+      starting.fail({ password: t("account.security.passwordRequired") });
+      passwordBox.current?.focus();
+      return;
+    }
     let started: { secret: string; uri: string; qr: string } | undefined;
     let onMeanwhile = false;
-    await run(async () => {
-      const result = (await request(BeginDocument)).beginTwoFactorEnrollment;
+    await starting.run(async () => {
+      const result = (await request(BeginDocument, { input: { password } })).beginTwoFactorEnrollment;
       if (result.errors.length || !result.secret || !result.otpauthUri) {
         onMeanwhile = result.errors.some((e) => e.code === "CONFLICT");
         return result.errors;
@@ -95,8 +104,11 @@ function TurnOn({ done }: { done(): Promise<void> }) {
     });
     if (onMeanwhile) await done(); // on meanwhile (another tab)
     if (started) {
+      setPassword("");
       setCode("");
       setEnrollment(started);
+    } else {
+      passwordBox.current?.focus();
     }
   }
 
@@ -111,12 +123,19 @@ function TurnOn({ done }: { done(): Promise<void> }) {
 
   if (!enrollment) {
     return (
-      <>
-        <FormErrors messages={errors.general} />
-        <button type="button" onClick={begin} disabled={busy}>
-          {busy ? t("account.security.starting") : t("account.security.turnOn")}
+      <form onSubmit={begin} noValidate>
+        <FormErrors messages={starting.errors.general} />
+        <div aria-live="polite">
+          <Field label={t("account.security.password")} hint={t("account.security.passwordHint")} error={starting.errors.fields.password} required>
+            {(p) => (
+              <input {...p} ref={passwordBox} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            )}
+          </Field>
+        </div>
+        <button type="submit" disabled={starting.busy}>
+          {starting.busy ? t("account.security.starting") : t("account.security.turnOn")}
         </button>
-      </>
+      </form>
     );
   }
   return (
