@@ -1,22 +1,27 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { graphql } from "../gql";
-import type { MeQuery } from "../gql/graphql";
+import type { SessionMeFragment } from "../gql/graphql";
 import { useI18n } from "../i18n/I18n";
 import { request } from "./graphql";
 
+// What the app keeps of me: the same selection after loading, signing in and accepting an invitation.
+graphql(`
+  fragment SessionMe on Me {
+    user { id displayName email }
+    organization { id name languages }
+    roles
+    permissions
+    chapters { id name }
+    organizationChapters { id name }
+    preferredLanguage
+    twoFactorEnabled
+    twoFactorEnrollmentRequired
+  }
+`);
+
 export const MeDocument = graphql(`
   query Me {
-    me {
-      user { id displayName email }
-      organization { id name languages }
-      roles
-      permissions
-      chapters { id name }
-      organizationChapters { id name }
-      preferredLanguage
-      twoFactorEnabled
-      twoFactorEnrollmentRequired
-    }
+    me { ...SessionMe }
   }
 `);
 
@@ -33,12 +38,7 @@ const LogoutDocument = graphql(`
   mutation Logout { logout { ok errors { code message } } }
 `);
 
-export type Me = NonNullable<MeQuery["me"]>;
-
-/** What a sign-in answers. Without the second-factor fields (a page that does not ask for them) the session
- *  asks the server for `me` again, so a member who must still enroll is taken to the Security page. */
-export type SignedInMe = Omit<Me, "twoFactorEnabled" | "twoFactorEnrollmentRequired"> &
-  Partial<Pick<Me, "twoFactorEnabled" | "twoFactorEnrollmentRequired">>;
+export type Me = SessionMeFragment;
 
 export interface Session {
   me: Me | null;
@@ -46,7 +46,7 @@ export interface Session {
   /** Whether I hold a "resource:action" permission in this organization. */
   can(permission: string): boolean;
   refresh(): Promise<Me | null>;
-  signedIn(me: SignedInMe): void;
+  signedIn(me: Me): void;
   signOut(): Promise<void>;
   /** The language menu: the page's language, and (signed in) the language of my mail on the server too. */
   setLanguage(code: string): void;
@@ -126,11 +126,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     can: (permission) => !!me && me.permissions.includes(permission),
     refresh,
-    signedIn: (m) => {
-      const known = m.twoFactorEnabled !== undefined && m.twoFactorEnrollmentRequired !== undefined;
-      arrived({ ...m, twoFactorEnabled: m.twoFactorEnabled ?? false, twoFactorEnrollmentRequired: m.twoFactorEnrollmentRequired ?? false });
-      if (!known) void refresh();
-    },
+    signedIn: arrived,
     signOut,
     setLanguage,
   };

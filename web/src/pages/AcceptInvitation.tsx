@@ -7,21 +7,13 @@ import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
 import { request } from "../lib/graphql";
 import { MissingLink, passwordProblem, placeLinkErrors, useMailedLink } from "../lib/mailedLink";
-import { useSession, type SignedInMe } from "../lib/session";
+import { useSession, type Me } from "../lib/session";
 import { useAction } from "../lib/useAction";
 
 const AcceptInvitationDocument = graphql(`
   mutation AcceptInvitation($input: AcceptInvitationInput!) {
     acceptInvitation(input: $input) {
-      me {
-        user { id displayName email }
-        organization { id name languages }
-        roles
-        permissions
-        chapters { id name }
-        organizationChapters { id name }
-        preferredLanguage
-      }
+      me { ...SessionMe }
       errors { code message field }
     }
   }
@@ -46,7 +38,7 @@ export default function AcceptInvitation() {
     const weak = passwordProblem(password, t);
     if (weak) fields.password = weak;
     if (Object.keys(fields).length) return fail(fields);
-    let joined: SignedInMe | null | undefined;
+    let joined: Me | null | undefined;
     const ok = await run(
       async () => {
         const result = (await request(AcceptInvitationDocument, { input: { token, password, displayName: name } }))

@@ -5,24 +5,14 @@ import { Field, FormErrors, usePageTitle } from "../components/forms";
 import { useI18n } from "../i18n/I18n";
 import { request } from "../lib/graphql";
 import { useAction } from "../lib/useAction";
-import { useSession, type SignedInMe } from "../lib/session";
+import { useSession, type Me } from "../lib/session";
 import { ForgotPassword } from "./ForgotPassword";
 import { checkCode, codeInput, describeCodeError, normalizeCode } from "./account/twoFactor";
 
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      me {
-        user { id displayName email }
-        organization { id name languages }
-        roles
-        permissions
-        chapters { id name }
-        organizationChapters { id name }
-        preferredLanguage
-        twoFactorEnabled
-        twoFactorEnrollmentRequired
-      }
+      me { ...SessionMe }
       errors { code message field }
     }
   }
@@ -74,7 +64,7 @@ export default function SignIn() {
       if (codeProblem && !fields.email && !fields.password) codeBox.current?.focus();
       return fail(fields);
     }
-    let signedInAs: SignedInMe | null | undefined;
+    let signedInAs: Me | null | undefined;
     const ok = await run(
       async () => {
         const input = { email: email.trim(), password, ...(needCode ? { totpCode: normalizeCode(code) } : {}) };
