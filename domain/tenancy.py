@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from domain.db import TENANT_SET_BY_FIRST_STATEMENT, TENANT_SETTING, current_tenant, set_tenant
 
 
-def _pg(s: AsyncSession) -> bool:
-    return s.bind.dialect.name == "postgresql"
+def _pg(s: AsyncSession | AsyncConnection) -> bool:
+    return (s.dialect if isinstance(s, AsyncConnection) else s.bind.dialect).name == "postgresql"
 
 
 async def enter_tenant(s: AsyncSession, organization_id: uuid.UUID | None, *, whole_task: bool = False) -> None:
@@ -46,7 +46,7 @@ async def within_tenant(s: AsyncSession, organization_id: uuid.UUID):
         await enter_tenant(s, before)
 
 
-async def organization_of_session_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:
+async def organization_of_session_token(s: AsyncSession | AsyncConnection, token_hash: str) -> uuid.UUID | None:
     if _pg(s):
         return await s.scalar(text("SELECT advocase_session_organization(:h)"), {"h": token_hash})
     from domain.identity.models import Session
@@ -59,14 +59,12 @@ async def enter_tenant_of_session_token(conn: AsyncConnection, token_hash: str) 
     must not have begun a transaction: on PostgreSQL this statement begins it and both asks and sets
     (`set_config` returns the value it set, '' (no tenant row visible) for an unknown token), so the begin hook
     does not send its own set_config first. None when the token is unknown."""
-    if conn.dialect.name == "postgresql":
+    if _pg(conn):
         conn = await conn.execution_options(**{TENANT_SET_BY_FIRST_STATEMENT: True})
-        found = (await conn.execute(_TENANT_OF_SESSION, {"h": token_hash})).scalar()
+        found = await conn.scalar(_TENANT_OF_SESSION, {"h": token_hash})
         organization_id = uuid.UUID(found) if found else None
     else:
-        from domain.identity.models import Session
-        organization_id = (await conn.execute(select(Session.organization_id).where(
-            Session.token_hash == token_hash))).scalar()
+        organization_id = await organization_of_session_token(conn, token_hash)
     if organization_id is not None:
         set_tenant(organization_id)
     return organization_id
