@@ -23,6 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 ADVOCATE = "advocate.eastboston@mpu.demo.advocase.org"
+SERVER_LOGS: dict[str, Path] = {}  # base URL -> the log of the server answering there
 
 
 def _free_port() -> int:
@@ -50,7 +51,8 @@ def running_server(tmp_path_factory, name: str, extra_env: dict | None = None, p
            "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
     env.pop("ADVOCASE_SMTP_HOST", None)
     env.update(extra_env or {})
-    log = open(db_file.with_suffix(".log"), "w")
+    SERVER_LOGS[base] = db_file.with_suffix(".log")
+    log = open(SERVER_LOGS[base], "w")
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))",
          "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -109,24 +111,40 @@ def context(browser, server):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves its screenshot in var/e2e/<test>.png, and its report tells what the browser saw
+    go wrong (script errors, console errors, failed or refused requests) and the text of the page: a failure on CI
+    is then explained without rerunning it."""
     outcome = yield
     report = outcome.get_result()
-    if report.when == "call":
-        item.e2e_failed = report.failed
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or page is None:
+        return
+    out = REPO / "var" / "e2e"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(out / f"{item.name}.png"), full_page=True)
+        text = page.locator("body").inner_text(timeout=2000)
+    except Exception as e:  # the page may be gone with the failure
+        text = f"(no page text: {e})"
+    seen = getattr(page, "advocase_seen", [])
+    report.sections.append(("browser", "\n".join([f"at {page.url}", *(seen or ["no errors in the browser"]),
+                                                    "--- page text:", text[:3000]])))
+    log = next((path for base, path in SERVER_LOGS.items() if page.url.startswith(base)), None)
+    if log and log.is_file():
+        report.sections.append(("server log (last 40 lines)", "\n".join(log.read_text().splitlines()[-40:])))
 
 
 @pytest.fixture
-def page(context, request):
-    """A fresh browser tab (own cookies); on failure its screenshot is left in var/e2e/<test>.png."""
+def page(context):
+    """A fresh browser tab (own cookies) that notes what goes wrong in it (see pytest_runtest_makereport)."""
     p = context.new_page()
-    yield p
-    if getattr(request.node, "e2e_failed", False):
-        out = REPO / "var" / "e2e"
-        out.mkdir(parents=True, exist_ok=True)
-        try:
-            p.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
-        except Exception:
-            pass
+    seen: list[str] = []
+    p.advocase_seen = seen
+    p.on("pageerror", lambda e: seen.append(f"page error: {e}"))
+    p.on("console", lambda m: seen.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    p.on("requestfailed", lambda r: seen.append(f"request failed: {r.method} {r.url} ({r.failure})"))
+    p.on("response", lambda r: seen.append(f"HTTP {r.status}: {r.request.method} {r.url}") if r.status >= 400 else None)
+    return p
 
 
 def sign_in(page, email: str = ADVOCATE, password: str | None = None) -> None:
