@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class ErrorCode(enum.Enum):
@@ -24,6 +26,17 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+@contextmanager
+def within(part: str) -> Iterator[None]:
+    """Errors raised for one part of a larger input name their field under that part: "student.lastName"."""
+    try:
+        yield
+    except DomainError as e:
+        if e.field:
+            e.field = f"{part}.{e.field}"
+        raise
 
 
 def not_found(what: str = "record", field: str | None = "id") -> DomainError:

@@ -10,10 +10,13 @@ from api.cases.types import (
 )
 from api.context import Info
 from api.errors import UserError
+from api.people.schema import CreateFamilyInput, NewStudentInput, family_data, student_data
+from api.people.types import FamilyType, StudentType
 from api.relay import Connection, decode, decode_list, decode_opt
 from api.resolve import attempt, fetch, given, query, signed_in
 from domain.cases import service
 from domain.cases.service import CaseFilter as DomainCaseFilter
+from domain.errors import within
 
 
 @strawberry.input
@@ -88,14 +91,13 @@ def _case_data(inp) -> dict:
     return data
 
 
-@strawberry.input
-class OpenCaseInput:
-    family_id: strawberry.ID
+@strawberry.input(description="A new case's own fields (openCase adds its family and student; recordIntake records "
+                                "them with the case).")
+class NewCaseInput:
     category: CaseCategory
     subcategory: CaseSubcategory
     title: str = strawberry.field(description="Short, without names: 'OSS without manifestation determination'.")
     narrative: str | None = None
-    student_id: strawberry.ID | None = None
     school_id: strawberry.ID | None = strawberry.field(default=None, description="Also sets the district.")
     district_id: strawberry.ID | None = None
     chapter_id: strawberry.ID | None = strawberry.field(default=None, description="Default: the family's chapter.")
@@ -105,6 +107,37 @@ class OpenCaseInput:
     next_action_due_on: date | None = None
     tags: list[str] | None = None
     assignee_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Default: me.")
+
+
+@strawberry.input
+class OpenCaseInput(NewCaseInput):
+    family_id: strawberry.ID
+    student_id: strawberry.ID | None = None
+
+
+def _new_case_data(inp: NewCaseInput) -> dict:
+    data = _case_data(inp)
+    if inp.assignee_ids is not None:
+        data["assignee_ids"] = decode_list(inp.assignee_ids, "User", "assigneeIds")
+    return data
+
+
+@strawberry.input(description="A family, its student and a case about them, recorded together: all or nothing.")
+class RecordIntakeInput:
+    family: CreateFamilyInput
+    student: NewStudentInput | None = strawberry.field(default=None, description="None: a case about the family.")
+    case: NewCaseInput
+    idempotency_key: str | None = strawberry.field(default=None, description=(
+        "Send the same key when retrying after a lost answer: the first intake is answered again, not recorded "
+        "twice."))
+
+
+@strawberry.type
+class IntakePayload:
+    family: FamilyType | None
+    student: StudentType | None
+    case: CaseType | None
+    errors: list[UserError]
 
 
 @strawberry.input
@@ -192,13 +225,33 @@ class CasesMutation:
         ctx = info.context
 
         async def run():
-            data = _case_data(input)
+            data = _new_case_data(input)
             data["family_id"] = decode(input.family_id, "Family", "familyId")
-            if input.assignee_ids is not None:
-                data["assignee_ids"] = decode_list(input.assignee_ids, "User", "assigneeIds")
             return await service.open_case(ctx.db, ctx.actor, data, today=ctx.today)
         case, errors = await attempt(run)
         return CasePayload(case=case and CaseType.of(case, ctx.actor, ctx.today), errors=errors)
+
+    @strawberry.mutation(description="A new family, its student and a case in one step (the intake form): an "
+                                     "error in any part records nothing, its field named under the part "
+                                     "(\"student.lastName\").")
+    async def record_intake(self, info: Info, input: RecordIntakeInput) -> IntakePayload:
+        ctx = info.context
+
+        async def run():
+            with within("family"):
+                family = family_data(input.family)
+            with within("student"):
+                student = input.student and student_data(input.student)
+            with within("case"):
+                case = _new_case_data(input.case)
+            return await service.record_intake(ctx.db, ctx.actor, family=family, student=student, case=case,
+                                               today=ctx.today, idempotency_key=input.idempotency_key)
+        done, errors = await attempt(run)
+        if done is None:
+            return IntakePayload(family=None, student=None, case=None, errors=errors)
+        return IntakePayload(family=FamilyType.of(done.family, ctx.actor),
+                             student=done.student and StudentType.of(done.student, ctx.actor),
+                             case=CaseType.of(done.case, ctx.actor, ctx.today), errors=errors)
 
     @strawberry.mutation
     async def update_case(self, info: Info, input: UpdateCaseInput) -> CasePayload:

@@ -32,7 +32,7 @@ FAMILY_FIELDS = {
 }
 
 
-def _family_data(inp) -> dict:
+def family_data(inp) -> dict:
     data = given(inp, FAMILY_FIELDS)
     if "chapter_id" in data:
         data["chapter_id"] = decode_opt(data["chapter_id"], "Chapter", "chapterId")
@@ -80,7 +80,7 @@ STUDENT_FIELDS = {
 }
 
 
-def _student_data(inp) -> dict:
+def student_data(inp) -> dict:
     data = given(inp, STUDENT_FIELDS)
     if "school_id" in data:
         data["school_id"] = decode_opt(data["school_id"], "School", "schoolId")
@@ -90,9 +90,9 @@ def _student_data(inp) -> dict:
     return data
 
 
-@strawberry.input
-class CreateStudentInput:
-    family_id: strawberry.ID
+@strawberry.input(description="A new student's own fields (createStudent adds the family; recordIntake records "
+                                "the family with the student).")
+class NewStudentInput:
     first_name: str
     last_name: str
     school_id: strawberry.ID | None = None
@@ -101,6 +101,11 @@ class CreateStudentInput:
     english_learner: EnglishLearnerStatus = EnglishLearnerStatus.UNKNOWN
     race_ethnicity: list[str] | None = strawberry.field(default=None, description="Self-reported; aggregates only.")
     gender: str | None = strawberry.field(default=None, description="Self-reported; aggregates only.")
+
+
+@strawberry.input
+class CreateStudentInput(NewStudentInput):
+    family_id: strawberry.ID
 
 
 @strawberry.input
@@ -184,28 +189,28 @@ class PeopleMutation:
     @strawberry.mutation
     async def create_family(self, info: Info, input: CreateFamilyInput) -> FamilyPayload:
         ctx = info.context
-        family, errors = await attempt(lambda: service.create_family(ctx.db, ctx.actor, _family_data(input)))
+        family, errors = await attempt(lambda: service.create_family(ctx.db, ctx.actor, family_data(input)))
         return FamilyPayload(family=family and FamilyType.of(family, ctx.actor), errors=errors)
 
     @strawberry.mutation
     async def update_family(self, info: Info, input: UpdateFamilyInput) -> FamilyPayload:
         ctx = info.context
         family, errors = await attempt(lambda: service.update_family(
-            ctx.db, ctx.actor, decode(input.id, "Family"), input.version, _family_data(input)))
+            ctx.db, ctx.actor, decode(input.id, "Family"), input.version, family_data(input)))
         return FamilyPayload(family=family and FamilyType.of(family, ctx.actor), errors=errors)
 
     @strawberry.mutation
     async def create_student(self, info: Info, input: CreateStudentInput) -> StudentPayload:
         ctx = info.context
         student, errors = await attempt(lambda: service.create_student(
-            ctx.db, ctx.actor, decode(input.family_id, "Family", "familyId"), _student_data(input)))
+            ctx.db, ctx.actor, decode(input.family_id, "Family", "familyId"), student_data(input)))
         return StudentPayload(student=student and StudentType.of(student, ctx.actor), errors=errors)
 
     @strawberry.mutation
     async def update_student(self, info: Info, input: UpdateStudentInput) -> StudentPayload:
         ctx = info.context
         student, errors = await attempt(lambda: service.update_student(
-            ctx.db, ctx.actor, decode(input.id, "Student"), input.version, _student_data(input)))
+            ctx.db, ctx.actor, decode(input.id, "Student"), input.version, student_data(input)))
         return StudentPayload(student=student and StudentType.of(student, ctx.actor), errors=errors)
 
     @strawberry.mutation

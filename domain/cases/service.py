@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import validate as v
+from domain import idempotency, validate as v
 from domain.audit.service import read_detail, record as audit
 from domain.cases import taxonomy
 from domain.cases.models import (
@@ -21,12 +21,13 @@ from domain.cases.models import (
 from domain.cases.workflow import ACTIVE, CaseOutcome, CaseStatus, TransitionError, check_transition, is_reopen
 from domain.db import Database, among, new_id, utcnow
 from domain.directory.models import District, School
-from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require
+from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require, within
 from domain.identity.models import Chapter, Membership, User
 from domain.notifications.models import NotificationKind
 from domain.notifications.service import notify
 from domain.paging import Page, keyset, make_page
 from domain.people.models import Family, Student
+from domain.people.service import add_family, add_student
 from domain.scope import visible_cases, visible_families
 from policies import Actor
 
@@ -140,21 +141,69 @@ async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: 
             Family.id == data["family_id"], visible_families(actor.case_scope())))
         if family is None:  # another chapter's family reads as unknown, like another organization's
             raise not_found("family", "familyId")
-        # a chapter given is checked; the family's own (the default) was checked when the family was recorded
-        chosen = {k: val for k, val in data.items() if k != "chapter_id" or val is not None}
-        where = {"chapter_id": family.chapter_id, **await _where(s, actor, chosen, family)}
-        case = Case(organization_id=actor.organization_id, family_id=family.id, status=CaseStatus.INTAKE,
-                    created_by_id=actor.user_id, **values, **where)
-        s.add(case)
-        await s.flush()
-        assignees = await _assignees(s, actor, data.get("assignee_ids") or [actor.user_id])
-        s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in assignees)
-        opened = _event(actor, case, CaseEventKind.STATUS_CHANGE, "Case opened", {"to": CaseStatus.INTAKE.value})
-        opened.id = new_id()
-        s.add(opened)
-        await _tell_assigned(s, actor, case, set(assignees), event_id=opened.id)
-        audit(s, actor, "case.open", entity_type="case", entity_id=case.id)
+        return await _add_case(s, actor, family, data, values)
+
+
+async def _add_case(s: AsyncSession, actor: Actor, family: Family, data: dict[str, Any],
+                    values: dict[str, Any]) -> Case:
+    """A new case of `family` (one the actor may write) in the unit of work `s`; `values` from case_values."""
+    # a chapter given is checked; the family's own (the default) was checked when the family was recorded
+    chosen = {k: val for k, val in data.items() if k != "chapter_id" or val is not None}
+    where = {"chapter_id": family.chapter_id, **await _where(s, actor, chosen, family)}
+    case = Case(organization_id=actor.organization_id, family_id=family.id, status=CaseStatus.INTAKE,
+                created_by_id=actor.user_id, **values, **where)
+    s.add(case)
+    await s.flush()
+    assignees = await _assignees(s, actor, data.get("assignee_ids") or [actor.user_id])
+    s.add_all(CaseAssignee(organization_id=actor.organization_id, case_id=case.id, user_id=u) for u in assignees)
+    opened = _event(actor, case, CaseEventKind.STATUS_CHANGE, "Case opened", {"to": CaseStatus.INTAKE.value})
+    opened.id = new_id()
+    s.add(opened)
+    await _tell_assigned(s, actor, case, set(assignees), event_id=opened.id)
+    audit(s, actor, "case.open", entity_type="case", entity_id=case.id)
     return case
+
+
+@dataclass(frozen=True)
+class Intake:
+    family: Family
+    student: Student | None
+    case: Case
+
+
+async def record_intake(db: Database, actor: Actor, *, family: dict[str, Any], student: dict[str, Any] | None,
+                        case: dict[str, Any], today: date, idempotency_key: str | None = None) -> Intake:
+    """A new family, its student (if any) and a case about them, all or nothing: an error in any part changes
+    nothing and names its field under the part ("student.lastName"). A repeat with the same idempotency key
+    (a lost answer, a double tap) answers with the first intake instead of recording the family twice."""
+    require(actor, "family", "create")
+    require(actor, "case", "create")
+    with within("case"):
+        values = case_values(case, today=today)
+    async with db.transaction() as s:
+        done = await idempotency.claim(s, actor, "recordIntake", idempotency_key, (family, student, case))
+        if done:
+            return await _intake_of(s, actor, done.result_id)
+        with within("family"):
+            new_family = await add_family(s, actor, family)
+        new_student = None
+        if student is not None:
+            with within("student"):
+                new_student = await add_student(s, actor, new_family, student)
+        with within("case"):
+            new_case = await _add_case(s, actor, new_family, {
+                **case, **({"student_id": new_student.id} if new_student else {})}, values)
+        await idempotency.complete(s, actor, "recordIntake", idempotency_key, new_case.id)
+        return Intake(new_family, new_student, new_case)
+
+
+async def _intake_of(s: AsyncSession, actor: Actor, case_id: uuid.UUID | None) -> Intake:
+    """The intake that opened `case_id`, as the actor may see it now."""
+    case = await s.scalar(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())))
+    family = case and await s.get(Family, case.family_id)
+    if case is None or family is None:  # since closed to the actor (or deleted)
+        raise not_found("case", "idempotencyKey")
+    return Intake(family, case.student_id and await s.get(Student, case.student_id), case)
 
 
 async def _tell_assigned(s: AsyncSession, actor: Actor, case: Case, user_ids: set[uuid.UUID], *,

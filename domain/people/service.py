@@ -94,13 +94,18 @@ def family_values(data: dict[str, Any]) -> dict[str, Any]:
 async def create_family(db: Database, actor: Actor, data: dict[str, Any]) -> Family:
     require(actor, "family", "create")
     async with db.transaction() as s:
-        fields = await _family_fields(s, actor, {"preferred_language": "en", **data})
-        if "display_name" not in fields:
-            raise invalid("This field is required.", "displayName")
-        family = Family(organization_id=actor.organization_id, created_by_id=actor.user_id, **fields)
-        s.add(family)
-        await s.flush()
-        audit(s, actor, "family.create", entity_type="family", entity_id=family.id)
+        return await add_family(s, actor, data)
+
+
+async def add_family(s: AsyncSession, actor: Actor, data: dict[str, Any]) -> Family:
+    """A new family in the unit of work `s` (createFamily, and the intake with its student and case)."""
+    fields = await _family_fields(s, actor, {"preferred_language": "en", **data})
+    if "display_name" not in fields:
+        raise invalid("This field is required.", "displayName")
+    family = Family(organization_id=actor.organization_id, created_by_id=actor.user_id, **fields)
+    s.add(family)
+    await s.flush()
+    audit(s, actor, "family.create", entity_type="family", entity_id=family.id)
     return family
 
 
@@ -196,15 +201,19 @@ def student_values(data: dict[str, Any]) -> dict[str, Any]:
 async def create_student(db: Database, actor: Actor, family_id: uuid.UUID, data: dict) -> Student:
     require(actor, "family", "create")
     async with db.transaction() as s:
-        await _family_for_write(s, actor, family_id, "familyId")
-        fields = await _student_fields(s, actor, data)
-        for key, field in (("first_name", "firstName"), ("last_name", "lastName")):
-            if key not in fields:
-                raise invalid("This field is required.", field)
-        student = Student(organization_id=actor.organization_id, family_id=family_id, **fields)
-        s.add(student)
-        await s.flush()
-        audit(s, actor, "student.create", entity_type="student", entity_id=student.id)
+        return await add_student(s, actor, await _family_for_write(s, actor, family_id, "familyId"), data)
+
+
+async def add_student(s: AsyncSession, actor: Actor, family: Family, data: dict) -> Student:
+    """A new student of `family` (one the actor may write) in the unit of work `s`."""
+    fields = await _student_fields(s, actor, data)
+    for key, field in (("first_name", "firstName"), ("last_name", "lastName")):
+        if key not in fields:
+            raise invalid("This field is required.", field)
+    student = Student(organization_id=actor.organization_id, family_id=family.id, **fields)
+    s.add(student)
+    await s.flush()
+    audit(s, actor, "student.create", entity_type="student", entity_id=student.id)
     return student
 
 

@@ -1,12 +1,12 @@
-// Intake: a family, a student and a case in one form (three calls, in order; a retry reuses what was created).
+// Intake: a family, a student and a case in one form, recorded together (recordIntake: all or nothing).
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { CaseCategory, CasePriority, CaseSubcategory, EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { mapErrors, type UserError } from "../../lib/errors";
 import { request } from "../../lib/graphql";
+import { newIdempotencyKey } from "../../lib/idempotency";
 import { useSession } from "../../lib/session";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
@@ -18,23 +18,18 @@ const IntakeDataDocument = graphql(`
   }
 `);
 
-const CreateFamilyDocument = graphql(`
-  mutation IntakeCreateFamily($input: CreateFamilyInput!) {
-    createFamily(input: $input) { family { id } errors { code message field } }
+const RecordIntakeDocument = graphql(`
+  mutation RecordIntake($input: RecordIntakeInput!) {
+    recordIntake(input: $input) { case { id } errors { code message field } }
   }
 `);
 
-const CreateStudentDocument = graphql(`
-  mutation IntakeCreateStudent($input: CreateStudentInput!) {
-    createStudent(input: $input) { student { id } errors { code message field } }
-  }
-`);
-
-const OpenCaseDocument = graphql(`
-  mutation IntakeOpenCase($input: OpenCaseInput!) {
-    openCase(input: $input) { case { id } errors { code message field } }
-  }
-`);
+// The fields of the form, as the server names them ("student.lastName"): its errors are placed beside them.
+const FIELDS = [
+  ...["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"].map((k) => `family.${k}`),
+  ...["firstName", "lastName", "grade", "schoolId"].map((k) => `student.${k}`),
+  ...["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"].map((k) => `case.${k}`),
+];
 
 export const FAMILY_LANGUAGES = ["en", "es", "pt", "ht", "kea", "vi", "zh", "ar", "so", "ru", "fr"];
 const SPED: SpecialEducationStatus[] = ["UNKNOWN", "NONE", "EVALUATION_REQUESTED", "IEP", "PLAN_504"];
@@ -42,8 +37,6 @@ const EL: EnglishLearnerStatus[] = ["UNKNOWN", "NOT_EL", "EL", "FORMER_EL"];
 const PRIORITIES: CasePriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
 const GRADES = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
 
-type Errors = { fields: Record<string, string>; general: string[] };
-const empty: Errors = { fields: {}, general: [] };
 
 export function languageName(uiLang: string, code: string): string {
   try {
@@ -67,9 +60,9 @@ export default function Intake() {
     firstName: "", lastName: "", grade: "", schoolId: "", specialEducation: "UNKNOWN", englishLearner: "UNKNOWN",
     category: "", subcategory: "", title: "", narrative: "", priority: "NORMAL", incidentOn: "", nextActionDueOn: "",
   });
-  const [created, setCreated] = useState<{ familyId?: string; studentId?: string }>({});
-  const { busy, errors, fail, reset, run } = useAction([]);
-  const [progress, setProgress] = useState<string | null>(null);
+  // One key per form: a retry after a lost answer gets the intake already recorded instead of a second one.
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const { busy, errors, fail, reset, run } = useAction(FIELDS);
 
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
 
@@ -79,7 +72,7 @@ export default function Intake() {
   const subcategories = taxonomy.find((c) => c.code === f.category)?.subcategories ?? [];
   const schools = data!.schools.edges.map((e) => e.node);
 
-  function check(): Errors {
+  function check(): { fields: Record<string, string> } {
     const fields: Record<string, string> = {};
     const need = (k: string, v: string) => {
       if (!v.trim()) fields[k] = t("intake.required");
@@ -90,12 +83,7 @@ export default function Intake() {
     need("case.category", f.category);
     need("case.subcategory", f.subcategory);
     need("case.title", f.title);
-    return { fields, general: [] };
-  }
-
-  function prefixed(prefix: string, known: string[], errs: readonly UserError[]): Errors {
-    const m = mapErrors(errs, known, t, lang);
-    return { fields: Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [`${prefix}.${k}`, v])), general: m.general };
+    return { fields };
   }
 
   async function submit(e: FormEvent) {
@@ -103,15 +91,11 @@ export default function Intake() {
     const local = check();
     if (Object.keys(local.fields).length) return fail(local.fields, [t("intake.fixFields")]);
     reset();
-    // the step that failed places its errors under its part of the form
-    let failed: Errors = empty;
     let caseId: string | undefined;
     await run(async () => {
-      let familyId = created.familyId;
-      if (!familyId) {
-        setProgress(t("intake.creatingFamily"));
-        const r = await request(CreateFamilyDocument, {
-          input: {
+      const r = await request(RecordIntakeDocument, {
+        input: {
+          family: {
             displayName: f.displayName.trim(),
             chapterId: f.chapterId || null,
             guardians: f.guardianName.trim()
@@ -122,20 +106,7 @@ export default function Intake() {
             preferredLanguage: f.preferredLanguage,
             interpreterNeeded: f.interpreterNeeded,
           },
-        });
-        if (r.createFamily.errors.length || !r.createFamily.family) {
-          failed = prefixed("family", ["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"], r.createFamily.errors);
-          return r.createFamily.errors;
-        }
-        familyId = r.createFamily.family.id;
-        setCreated((c) => ({ ...c, familyId }));
-      }
-      let studentId = created.studentId;
-      if (!studentId) {
-        setProgress(t("intake.creatingStudent"));
-        const r = await request(CreateStudentDocument, {
-          input: {
-            familyId,
+          student: {
             firstName: f.firstName.trim(),
             lastName: f.lastName.trim(),
             grade: f.grade || null,
@@ -143,37 +114,22 @@ export default function Intake() {
             specialEducation: f.specialEducation as SpecialEducationStatus,
             englishLearner: f.englishLearner as EnglishLearnerStatus,
           },
-        });
-        if (r.createStudent.errors.length || !r.createStudent.student) {
-          failed = prefixed("student", ["firstName", "lastName", "grade", "schoolId"], r.createStudent.errors);
-          return r.createStudent.errors;
-        }
-        studentId = r.createStudent.student.id;
-        setCreated((c) => ({ ...c, studentId }));
-      }
-      setProgress(t("intake.openingCase"));
-      const r = await request(OpenCaseDocument, {
-        input: {
-          familyId,
-          studentId,
-          schoolId: f.schoolId || null,
-          category: f.category as CaseCategory,
-          subcategory: f.subcategory as CaseSubcategory,
-          title: f.title.trim(),
-          narrative: f.narrative.trim() || null,
-          priority: f.priority as CasePriority,
-          incidentOn: f.incidentOn || null,
-          nextActionDueOn: f.nextActionDueOn || null,
+          case: {
+            schoolId: f.schoolId || null,
+            category: f.category as CaseCategory,
+            subcategory: f.subcategory as CaseSubcategory,
+            title: f.title.trim(),
+            narrative: f.narrative.trim() || null,
+            priority: f.priority as CasePriority,
+            incidentOn: f.incidentOn || null,
+            nextActionDueOn: f.nextActionDueOn || null,
+          },
+          idempotencyKey,
         },
       });
-      if (r.openCase.errors.length || !r.openCase.case) {
-        failed = prefixed("case", ["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"], r.openCase.errors);
-        return r.openCase.errors;
-      }
-      caseId = r.openCase.case.id;
-      return [];
-    }, { onErrors: () => failed });
-    setProgress(null);
+      caseId = r.recordIntake.case?.id;
+      return r.recordIntake.errors;
+    });
     if (caseId) navigate(`/cases/${encodeURIComponent(caseId)}?created=1`);
   }
 
@@ -184,8 +140,7 @@ export default function Intake() {
       <p className="muted">{t("intake.intro")}</p>
       <form onSubmit={submit} noValidate>
         <FormErrors messages={errors.general} />
-        {(created.familyId || created.studentId) && <p className="notice">{t("intake.partlySaved")}</p>}
-        <fieldset disabled={!!created.familyId}>
+        <fieldset>
           <legend>{t("intake.family")}</legend>
           <Field label={t("family.displayName")} hint={t("family.displayNameHint")} error={errors.fields["family.displayName"]} required>
             {(p) => <input {...p} value={f.displayName} onChange={set("displayName")} autoComplete="off" />}
@@ -234,7 +189,7 @@ export default function Intake() {
           </label>
         </fieldset>
 
-        <fieldset disabled={!!created.studentId}>
+        <fieldset>
           <legend>{t("intake.student")}</legend>
           <div className="grid2">
             <Field label={t("student.firstName")} error={errors.fields["student.firstName"]} required>
@@ -347,11 +302,6 @@ export default function Intake() {
             </Field>
           </div>
         </fieldset>
-        {progress && (
-          <p role="status" className="muted">
-            {progress}
-          </p>
-        )}
         <button type="submit" disabled={busy}>
           {t("intake.submit")}
         </button>

@@ -12,7 +12,8 @@ import { useQuery } from "../../../lib/useQuery";
 import { today } from "../../../i18n/core";
 import type { CaseData, Ladder } from "../CasePage";
 import { composeLetter } from "./letter";
-import { isConflict, newIdempotencyKey } from "./shared";
+import { isConflict } from "./shared";
+import { newIdempotencyKey } from "../../../lib/idempotency";
 
 const ContactsDocument = graphql(`
   query EscalationContacts($districtId: ID, $level: Int, $issueArea: CaseCategory) {
