@@ -21,6 +21,7 @@ from tests.e2e.conftest import axe_violations, graphql, running_server, sign_in
 ADMIN = "admin@mpu.demo.advocase.org"
 MEMBER = "advocate.lowell@mpu.demo.advocase.org"        # turns it on and off herself
 NEWCOMER = "advocate.springfield@mpu.demo.advocase.org"  # must enroll once the organization requires it
+EARLY = "advocate.lawrence@mpu.demo.advocase.org"  # signed in before it is required
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,13 @@ def test_admin_requires_a_second_factor_and_a_member_enrolls_at_sign_in(page, br
     turn_on_from_security_page(page)
     page.goto("/admin/settings")
     expect(switch).to_be_enabled()
+    early_ctx = browser.new_context(base_url=server, locale="en-US", timezone_id="America/New_York")
+    early_ctx.set_default_timeout(15000)
+    early = early_ctx.new_page()
+    sign_in(early, EARLY)
+    # the dashboard fully loaded before the requirement (a query of it answered after would already be refused)
+    expect(early.get_by_role("heading", name="My day", level=1)).to_be_visible()
+    expect(early.get_by_text("Loading…")).to_have_count(0)
     try:
         switch.check()
         expect(page.get_by_role("status").get_by_text(
@@ -166,6 +174,12 @@ def test_admin_requires_a_second_factor_and_a_member_enrolls_at_sign_in(page, br
         expect(switch).to_be_checked()
         assert graphql(page, "query { me { organization { requireTwoFactor } } }")["me"]["organization"] == {
             "requireTwoFactor": True}
+
+        # a member signed in before it was required: the next page the server refuses takes them to enroll
+        early.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
+        early.wait_for_url(re.compile("/account/security$"))
+        expect(early.get_by_role("note")).to_contain_text("Your organization requires a second factor.")
+        expect(early.get_by_role("navigation", name="Main")).to_have_count(0)
 
         # a member without one: signed in, taken to the Security page, nothing else until they enroll
         member_ctx = browser.new_context(base_url=server, locale="en-US", timezone_id="America/New_York")
@@ -201,6 +215,7 @@ def test_admin_requires_a_second_factor_and_a_member_enrolls_at_sign_in(page, br
     finally:
         # leave the organization as it was for the other tests of this module
         graphql(page, "mutation { setTwoFactorRequirement(input: {required: false}) { errors { code } } }")
+        early_ctx.close()
 
     page.reload()
     expect(switch).not_to_be_checked()

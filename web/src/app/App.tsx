@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { Suspense, useEffect } from "react";
 import { Navigate, RouterProvider, createBrowserRouter, useLocation } from "react-router-dom";
 import { I18nProvider, useI18n } from "../i18n/I18n";
 import { SessionProvider, useSession } from "../lib/session";
@@ -13,11 +13,18 @@ function Loading() {
   return <p role="status">{t("common.loading")}</p>;
 }
 
+/** A page my permissions do not open: if they changed since `me` was loaded, the page follows. */
+function Forbidden() {
+  const { t } = useI18n();
+  const { recheck } = useSession();
+  useEffect(() => recheck(), [recheck]);
+  return <p role="alert">{t("errors.FORBIDDEN")}</p>;
+}
+
 /** Signed-in users only (unless public), and only with the route's permission. */
 function Guard({ route }: { route: PageRoute }) {
   const { me, loading } = useSession();
   const location = useLocation();
-  const { t } = useI18n();
   if (loading) return <Loading />;
   if (!route.public && !me) {
     const next = encodeURIComponent(location.pathname + location.search);
@@ -27,9 +34,7 @@ function Guard({ route }: { route: PageRoute }) {
   if (me?.twoFactorEnrollmentRequired && !route.public && route.path !== SECURITY_PATH) {
     return <Navigate to={SECURITY_PATH} replace />;
   }
-  if (me && !allowed(route, me.permissions)) {
-    return <p role="alert">{t("errors.FORBIDDEN")}</p>;
-  }
+  if (me && !allowed(route, me.permissions)) return <Forbidden />;
   const Page = route.page;
   return (
     <Suspense fallback={<Loading />}>

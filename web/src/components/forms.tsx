@@ -2,6 +2,7 @@ import { useEffect, useId, type ReactNode } from "react";
 import { useI18n } from "../i18n/I18n";
 import type { RequestError } from "../lib/graphql";
 import { describeError } from "../lib/errors";
+import { useSession } from "../lib/session";
 
 export interface ControlProps {
   id: string;
@@ -62,6 +63,10 @@ export function FormErrors({ messages }: { messages: string[] }) {
 /** A failed query, in plain language, with the request id for support. */
 export function LoadError({ error }: { error: RequestError }) {
   const { t, lang } = useI18n();
+  const { recheck } = useSession();
+  useEffect(() => {
+    if (error.code === "FORBIDDEN" || error.code === "UNAUTHENTICATED") recheck();
+  }, [error, recheck]);
   return (
     <div className="form-errors" role="alert">
       <p>{describeError(error, t, lang)}</p>

@@ -46,6 +46,12 @@ export interface Session {
   /** Whether I hold a "resource:action" permission in this organization. */
   can(permission: string): boolean;
   refresh(): Promise<Me | null>;
+  /**
+   * After the server refused a page (FORBIDDEN, UNAUTHENTICATED): `me` may be stale (my roles changed, my
+   * organization now requires a second factor, my session ended), so ask again; at most every few seconds, and a
+   * failed request keeps what I have.
+   */
+  recheck(): void;
   signedIn(me: Me): void;
   signOut(): Promise<void>;
   /** The language menu: the page's language, and (signed in) the language of my mail on the server too. */
@@ -53,6 +59,8 @@ export interface Session {
 }
 
 const Ctx = createContext<Session | null>(null);
+
+const RECHECK_INTERVAL_MS = 5000;
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
@@ -101,6 +109,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
+  const lastRecheck = useRef(0);
+  const recheck = useCallback(() => {
+    const now = Date.now();
+    if (now - lastRecheck.current < RECHECK_INTERVAL_MS) return;
+    lastRecheck.current = now;
+    request(MeDocument).then((data) => arrived(data.me ?? null), () => undefined);
+  }, [arrived]);
+
   // Without a language chosen in this browser, the page follows the one the server has for me.
   const serverLanguage = me?.preferredLanguage;
   useEffect(() => {
@@ -126,6 +142,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     can: (permission) => !!me && me.permissions.includes(permission),
     refresh,
+    recheck,
     signedIn: arrived,
     signOut,
     setLanguage,
