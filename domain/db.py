@@ -175,10 +175,21 @@ class Database:
     async def reader(self) -> AsyncIterator[AsyncSession]:
         """A short read-only session (DataLoaders, list resolvers)."""
         async with self._sessions() as session:
-            yield session  # closing the session ends its transaction; loaded objects stay usable
+            yield session
+            await end_read(session)  # loaded objects stay usable
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def end_read(session: AsyncSession) -> None:
+    """Ends a read-only session's transaction with COMMIT rather than ROLLBACK. A ROLLBACK makes psycopg forget
+    every statement it prepared on the connection (it cannot tell what the transaction undid), so with reads
+    rolled back no statement was ever prepared: each was parsed and planned again on every request. Nothing is
+    written: the session is emptied first, so there is nothing to flush (objects loaded stay usable, detached)."""
+    session.expunge_all()
+    if session.in_transaction():
+        await session.commit()
 
 
 class RequestReads:
@@ -213,10 +224,12 @@ class RequestReads:
     def transaction(self):
         return self.db.transaction()
 
-    async def _end(self) -> None:
+    async def _end(self, *, failed: bool = False) -> None:
         session, self._session = self._session, None
         if session is not None:
-            await session.close()  # a read-only transaction: closing rolls it back and returns the connection
+            if not failed:
+                await end_read(session)
+            await session.close()  # returns the connection (a failed read's transaction is rolled back)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
@@ -235,7 +248,7 @@ class RequestReads:
             try:
                 yield session
             except BaseException:
-                await self._end()
+                await self._end(failed=True)
                 raise
             session.expunge_all()
             if not self._queued:

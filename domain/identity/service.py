@@ -321,6 +321,7 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
                                                PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
             enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
             _policy_cache.put(org_id, version, enforcer)
+        await conn.commit()  # read-only, but a ROLLBACK would drop the connection's prepared statements (db.py)
     if now - last_seen > timedelta(minutes=1):
         async with db.transaction() as s:
             await s.execute(update(Session).where(Session.id == session_id).values(last_seen_at=now))
