@@ -95,6 +95,25 @@ async def test_case_detail_statements_do_not_grow_with_timeline_length(api, worl
     assert counts[31] == (12 if app_db.is_sqlite else 11), counts
 
 
+async def test_reads_end_without_a_rollback(api, world, app_db):
+    """psycopg forgets every statement it prepared on a connection at a ROLLBACK, so a request whose read
+    transactions (its session lookup, the case page's reads, the notifications) rolled back made PostgreSQL parse
+    and plan every statement again on every request. Reads end with COMMIT; nothing is written by them."""
+    adv = world.tokens["advocate"]
+    case = (await _caseload(api, world, 5))[0]
+    rollbacks = []
+    listener = lambda conn: rollbacks.append(conn)  # noqa: E731
+    event.listen(app_db.engine.sync_engine, "rollback", listener)
+    try:
+        with Statements(app_db) as st:
+            await api.data(CASELOAD, {"first": 5}, token=adv)
+            await api.data(DETAIL, {"id": case["id"]}, token=adv)
+            await api.data("query { me { user { id } } notifications(first: 5) { unreadCount } }", token=adv)
+    finally:
+        event.remove(app_db.engine.sync_engine, "rollback", listener)
+    assert st.count > 0 and rollbacks == []
+
+
 async def test_a_requests_shared_reads_stay_in_tenant_and_see_its_own_writes(api, world, other_world, app_db):
     """RequestReads (the DataLoader batches of one request in one read transaction): concurrent batches take
     turns on it, it follows the task's tenant (row-level security on PostgreSQL), and a unit of work committed
