@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { FALLBACK, catalogs, formatDate, formatDateTime, formatNumber, pickLanguage, translate, type Vars } from "./core";
 
 const STORAGE_KEY = "advocase.language";
@@ -37,8 +37,10 @@ function initialLanguage(): string {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState(initialLanguage);
-  // chosen in this browser's language menu (remembered here): the server's language for me does not replace it
-  const [chosen, setChosen] = useState(() => storedLanguage() !== null);
+  // Chosen in this browser's language menu (remembered here): the server's language for me does not replace it.
+  // A ref, not state: `adopt` runs from an effect of the render that brought my account, and a choice made between
+  // that render and its effect (a click while the page loads) must already count, not a closure's stale value.
+  const chosen = useRef(storedLanguage() !== null);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
@@ -49,15 +51,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     } catch {
       /* ignore */
     }
-    setChosen(true);
+    chosen.current = true;
     setLangState(code);
   }, []);
-  const adopt = useCallback(
-    (code: string) => {
-      if (!chosen && catalogs[code]) setLangState(code);
-    },
-    [chosen],
-  );
+  const adopt = useCallback((code: string) => {
+    if (!chosen.current && catalogs[code]) setLangState(code);
+  }, []);
   const value = useMemo<I18n>(() => {
     const t = (key: string, vars?: Vars) => translate(lang, key, vars);
     return {

@@ -63,7 +63,14 @@ const Ctx = createContext<Session | null>(null);
 const RECHECK_INTERVAL_MS = 5000;
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMeState] = useState<Me | null>(null);
+  // The same, at once: a choice in the language menu made between my account's arrival and the next render
+  // must see it (or it would wait for an arrival that already happened).
+  const current = useRef<Me | null>(null);
+  const setMe = useCallback((m: Me | null) => {
+    current.current = m;
+    setMeState(m);
+  }, []);
   const [loading, setLoading] = useState(true);
   const { setLang, adopt } = useI18n();
   // A language chosen in the menu while not (yet) known to be signed in: on the sign-in page, or while my
@@ -75,11 +82,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       const data = await request(SetMyLanguageDocument, { input: { language: code } });
       const saved = data.setMyLanguage.me?.preferredLanguage;
-      if (saved) setMe((m) => (m ? { ...m, preferredLanguage: saved } : m));
+      if (saved && current.current) setMe({ ...current.current, preferredLanguage: saved });
     } catch {
       /* offline or signed out meanwhile: the next choice tries again */
     }
-  }, []);
+  }, [setMe]);
 
   const arrived = useCallback(
     (m: Me | null) => {
@@ -89,7 +96,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       pendingChoice.current = null;
       if (choice !== m.preferredLanguage) void saveLanguage(choice);
     },
-    [saveLanguage],
+    [saveLanguage, setMe],
   );
 
   const refresh = useCallback(async () => {
@@ -103,7 +110,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setLoading(false);
     }
-  }, [arrived]);
+  }, [arrived, setMe]);
 
   useEffect(() => {
     void refresh();
@@ -125,7 +132,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const setLanguage = (code: string) => {
     setLang(code);
-    if (me) void saveLanguage(code);
+    if (current.current) void saveLanguage(code);
     else pendingChoice.current = code;
   };
 
@@ -135,7 +142,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } finally {
       setMe(null);
     }
-  }, []);
+  }, [setMe]);
 
   const value: Session = {
     me,
