@@ -278,16 +278,24 @@ function TwoFactorRequirement({ required, myOwnIsOn, done }: { required: boolean
   const { t } = useI18n();
   const action = useAction(["required"], ADMIN_WORDING);
   const [on, setOn] = useState(required);
+  // Saving and reading the settings back: the switch waits for both, or a second flip made while the first one's
+  // settings were being read back would be undone by them.
+  const [saving, setSaving] = useState(false);
   useEffect(() => setOn(required), [required]);
   const ownFirst = !myOwnIsOn && !on;
   async function change(next: boolean) {
     setOn(next);
-    const ok = await action.run(
-      async () => (await request(SetTwoFactorRequirementDocument, { input: { required: next } })).setTwoFactorRequirement.errors,
-      next ? t("admin.settings.twoFactorRequired") : t("admin.settings.twoFactorNotRequired"),
-    );
-    if (!ok) setOn(!next);
-    await done();
+    setSaving(true);
+    try {
+      const ok = await action.run(
+        async () => (await request(SetTwoFactorRequirementDocument, { input: { required: next } })).setTwoFactorRequirement.errors,
+        next ? t("admin.settings.twoFactorRequired") : t("admin.settings.twoFactorNotRequired"),
+      );
+      if (!ok) setOn(!next);
+      await done();
+    } finally {
+      setSaving(false);
+    }
   }
   return (
     <section className="panel" aria-labelledby="two-factor-h">
@@ -307,7 +315,7 @@ function TwoFactorRequirement({ required, myOwnIsOn, done }: { required: boolean
           type="checkbox"
           role="switch"
           checked={on}
-          disabled={action.busy || ownFirst}
+          disabled={saving || ownFirst}
           aria-describedby={ownFirst ? "two-factor-hint two-factor-own" : "two-factor-hint"}
           onChange={(e) => void change(e.target.checked)}
         />{" "}
