@@ -145,7 +145,6 @@ async def _import_directory(settings: Settings, args):
 
 async def _import_records(settings: Settings, args):
     import json
-    from datetime import date
 
     from domain.db import Database
     from domain.imports.service import import_records_for_organization
@@ -171,7 +170,7 @@ async def _import_records(settings: Settings, args):
         with tenant(org_id):  # row-level security: this command acts in that organization
             return await import_records_for_organization(db, org_id, data, file_name=args.file,
                                                          mapping_name=mapping_name, columns=columns,
-                                                         dry_run=args.dry_run, today=date.today())
+                                                         dry_run=args.dry_run, today=settings.today())
     finally:
         await db.dispose()
 

@@ -86,7 +86,7 @@ class Context:
 
     @property
     def today(self) -> date:
-        return date.today()
+        return self.settings.today()
 
 
 Info = StrawberryInfo[Context, None]

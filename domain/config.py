@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +84,13 @@ class Settings:
     login_address_lockout_failures: int = 100
     login_lockout_minutes: int = 15       # also the window over which failures are counted
     metrics_token: str | None = None      # /metrics: with a token, `Authorization: Bearer <token>`; else loopback
+    # The organizations' local time (IANA name): what "today" is for opened-on defaults, "not in the future",
+    # answers and deadlines. A server clock in UTC is a day ahead of US evenings.
+    time_zone: str = "America/New_York"
+
+    def today(self) -> date:
+        """Today's date where the organizations work (time_zone), not on the server's clock."""
+        return datetime.now(ZoneInfo(self.time_zone)).date()
 
     @property
     def run_inprocess_worker(self) -> bool:
@@ -126,11 +135,17 @@ class Settings:
             login_address_lockout_failures=int(e.get("ADVOCASE_LOGIN_ADDRESS_LOCKOUT_FAILURES") or 100),
             login_lockout_minutes=int(e.get("ADVOCASE_LOGIN_LOCKOUT_MINUTES") or 15),
             metrics_token=e.get("ADVOCASE_METRICS_TOKEN") or None,
+            time_zone=e.get("ADVOCASE_TIME_ZONE") or cls.time_zone,
         )
         values.update(overrides)
         return cls(**values)
 
     def validate(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"ADVOCASE_TIME_ZONE must be an IANA time zone such as America/Chicago, "
+                             f"not {self.time_zone!r}") from None
         if self.env not in {"development", "test", "production"}:
             raise ValueError(f"ADVOCASE_ENV must be development, test or production, not {self.env!r}")
         if not self.public_url.startswith(("http://", "https://")):

@@ -8,10 +8,17 @@ Tests isolate themselves by tenant: each one creates its own organizations.
 from __future__ import annotations
 
 import os
+import time
 
 # Cheaper argon2id for the many test logins (same algorithm, lower cost); set before domain imports.
 os.environ.setdefault("ADVOCASE_ARGON2_TIME_COST", "1")
 os.environ.setdefault("ADVOCASE_ARGON2_MEMORY_KIB", "8192")
+# The API tests compare dates with date.today(): the test process and the app under test (time_zone="UTC" below)
+# agree on what today is on any machine. The zone-dependent "today" has its own test (test_cases.py); the e2e
+# servers keep the default zone, the browser's (America/New_York).
+os.environ["TZ"] = "UTC"
+os.environ["ADVOCASE_TIME_ZONE"] = "UTC"  # the servers the CLI tests start
+time.tzset()
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -108,7 +115,7 @@ def settings(db_url) -> Settings:
     # Every test client comes from 127.0.0.1: the per-address sign-in throttle is tested on its own settings
     # (tests/api/test_security_login.py) and kept out of the way of the rest of the suite here.
     return Settings.from_env({}, database_url=db_url, env="test", login_address_free_failures=10_000,
-                             login_address_lockout_failures=20_000)
+                             login_address_lockout_failures=20_000, time_zone="UTC")
 
 
 @pytest.fixture

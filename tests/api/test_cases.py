@@ -144,3 +144,37 @@ async def test_notes_and_identity_redaction(api, world):
     assert {e["node"]["body"] for e in as_viewer["timeline"]["edges"]} == {None}
     denied = await api.data(ADD_NOTE, {"i": {"caseId": case["id"], "body": "hi"}}, token=viewer)
     assert denied["addCaseNote"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_today_is_the_organizations_date_not_the_servers(app_db, settings, world):
+    """"Today" (a new case's opened-on date, "not in the future") is the date in ADVOCASE_TIME_ZONE: a server
+    clock in UTC is already tomorrow during a US evening. Kiritimati (UTC+14) and Pago Pago (UTC-11) are always
+    on different dates, so the server's own date cannot match both."""
+    import dataclasses
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import httpx
+
+    from api.app import create_app
+    from tests.conftest import Api
+
+    fam = None
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        app = create_app(dataclasses.replace(settings, time_zone=zone), db=app_db)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            api = Api(c)
+            adv = world.tokens["advocate"]
+            fam = fam or await create_family(api, adv, world.chapter_gids["North"])
+            case = await open_case(api, adv, fam["id"])
+            assert case["openedOn"] == datetime.now(ZoneInfo(zone)).date().isoformat(), zone
+
+
+def test_an_unknown_time_zone_is_refused_at_start():
+    import pytest
+
+    from domain.config import Settings
+
+    with pytest.raises(ValueError, match="ADVOCASE_TIME_ZONE"):
+        Settings.from_env({"ADVOCASE_TIME_ZONE": "Mars/Olympus_Mons"}).validate()
+    Settings.from_env({"ADVOCASE_TIME_ZONE": "America/Los_Angeles"}).validate()

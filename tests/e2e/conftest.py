@@ -23,6 +23,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 ADVOCATE = "advocate.eastboston@mpu.demo.advocase.org"
+# The browser's time zone, and the organizations' on the server (ADVOCASE_TIME_ZONE): dates typed in the pages and
+# the server's "today" agree, at any hour (the API tests run their servers on UTC).
+TIME_ZONE = "America/New_York"
 SERVER_LOGS: dict[str, Path] = {}  # base URL -> the log of the server answering there
 
 
@@ -48,7 +51,8 @@ def running_server(tmp_path_factory, name: str, extra_env: dict | None = None, p
     base = f"http://127.0.0.1:{port}"
     db_file = tmp_path_factory.mktemp(name) / "e2e.sqlite3"
     env = {**os.environ, "ADVOCASE_DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "ADVOCASE_ENV": "test",
-           "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1", "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
+           "ADVOCASE_TIME_ZONE": TIME_ZONE, "ADVOCASE_DEMO_ON_FIRST_START": "1", "ADVOCASE_ARGON2_TIME_COST": "1",
+           "ADVOCASE_ARGON2_MEMORY_KIB": "8192"}
     env.pop("ADVOCASE_SMTP_HOST", None)
     env.update(extra_env or {})
     SERVER_LOGS[base] = db_file.with_suffix(".log")
@@ -103,7 +107,7 @@ def browser(server):
 
 @pytest.fixture
 def context(browser, server):
-    ctx = browser.new_context(base_url=server, locale="en-US", timezone_id="America/New_York")
+    ctx = browser.new_context(base_url=server, locale="en-US", timezone_id=TIME_ZONE)
     ctx.set_default_timeout(15000)
     yield ctx
     ctx.close()
