@@ -308,10 +308,12 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         # one transaction: the token's organization, which the rest of the request (every later transaction of
         # this task) acts in, found and set in one statement; then the session, member and chapters in one more
         if await enter_tenant_of_session_token(conn, digest) is None:
+            await conn.commit()  # an unknown token (a signed-out browser's old cookie): see the commit below
             return None
         rows = (await conn.execute(_LIVE_SESSION, {"token_hash": digest, "now": now,
                                                    "idle_since": now - idle})).all()
         if not rows:
+            await conn.commit()
             return None
         session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due, _ = rows[0]
         chapters = frozenset(r[-1] for r in rows if r[-1] is not None)

@@ -98,7 +98,8 @@ async def test_case_detail_statements_do_not_grow_with_timeline_length(api, worl
 async def test_reads_end_without_a_rollback(api, world, app_db):
     """psycopg forgets every statement it prepared on a connection at a ROLLBACK, so a request whose read
     transactions (its session lookup, the case page's reads, the notifications) rolled back made PostgreSQL parse
-    and plan every statement again on every request. Reads end with COMMIT; nothing is written by them."""
+    and plan every statement again on every request. Reads end with COMMIT; nothing is written by them. The same
+    for a token that is no session (a signed-out browser's old cookie)."""
     adv = world.tokens["advocate"]
     case = (await _caseload(api, world, 5))[0]
     rollbacks = []
@@ -109,6 +110,7 @@ async def test_reads_end_without_a_rollback(api, world, app_db):
             await api.data(CASELOAD, {"first": 5}, token=adv)
             await api.data(DETAIL, {"id": case["id"]}, token=adv)
             await api.data("query { me { user { id } } notifications(first: 5) { unreadCount } }", token=adv)
+            assert (await api.data("query { me { user { id } } }", token="an-old-cookie"))["me"] is None
     finally:
         event.remove(app_db.engine.sync_engine, "rollback", listener)
     assert st.count > 0 and rollbacks == []
