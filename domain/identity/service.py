@@ -8,7 +8,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -305,25 +305,12 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
     now = utcnow()
     digest = token_digest(token)
     async with db.engine.connect() as conn:  # no ORM session: every request runs this, rows are all it needs
-        # one transaction: the token's organization, which the rest of the request (every later transaction of
-        # this task) acts in, found and set in one statement; then the session, member and chapters in one more
-        if await enter_tenant_of_session_token(conn, digest) is None:
-            await conn.commit()  # an unknown token (a signed-out browser's old cookie): see the commit below
-            return None
-        rows = (await conn.execute(_LIVE_SESSION, {"token_hash": digest, "now": now,
-                                                   "idle_since": now - idle})).all()
-        if not rows:
-            await conn.commit()
-            return None
-        session_id, user_id, org_id, last_seen, version, requires_2fa, totp_on, rotation_due, _ = rows[0]
-        chapters = frozenset(r[-1] for r in rows if r[-1] is not None)
-        enforcer = _policy_cache.get(org_id, version)
-        if enforcer is None:
-            rules = (await conn.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
-                                               PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
-            enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
-            _policy_cache.put(org_id, version, enforcer)
+        rows, enforcer = await _live_session(conn, digest, now=now, idle=idle)
         await conn.commit()  # read-only, but a ROLLBACK would drop the connection's prepared statements (db.py)
+    if not rows:
+        return None
+    session_id, user_id, org_id, last_seen, _version, requires_2fa, totp_on, rotation_due, _ = rows[0]
+    chapters = frozenset(r[-1] for r in rows if r[-1] is not None)
     if now - last_seen > timedelta(minutes=1):
         async with db.transaction() as s:
             await s.execute(update(Session).where(Session.id == session_id).values(last_seen_at=now))
@@ -336,6 +323,25 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
     return Actor(user_id=user_id, organization_id=org_id, roles=roles_of(enforcer, user_id, domain),
                  chapter_ids=chapters, permissions=permissions_of(enforcer, user_id, domain),
                  session_id=session_id, request_id=request_id, rotation_due=rotation_due)
+
+
+async def _live_session(conn, digest: str, *, now: datetime, idle: timedelta) -> tuple[list, object]:
+    """One transaction: the token's organization, which the rest of the request (every later transaction of this
+    task) acts in, found and set in one statement; then the session, member and chapters (one row per chapter) in
+    one more, and the organization's policy enforcer. ([], None) for an unknown, ended or idle session."""
+    if await enter_tenant_of_session_token(conn, digest) is None:
+        return [], None
+    rows = (await conn.execute(_LIVE_SESSION, {"token_hash": digest, "now": now, "idle_since": now - idle})).all()
+    if not rows:
+        return [], None
+    org_id, version = rows[0][2], rows[0][4]
+    enforcer = _policy_cache.get(org_id, version)
+    if enforcer is None:
+        rules = (await conn.execute(select(PolicyRule.ptype, PolicyRule.v0, PolicyRule.v1, PolicyRule.v2,
+                                           PolicyRule.v3).where(PolicyRule.organization_id == org_id))).all()
+        enforcer = build_enforcer(str(org_id), [tuple(r) for r in rules])
+        _policy_cache.put(org_id, version, enforcer)
+    return rows, enforcer
 
 
 # ---------------------------------------------------------------- me

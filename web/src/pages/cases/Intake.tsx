@@ -72,7 +72,8 @@ export default function Intake() {
   const subcategories = taxonomy.find((c) => c.code === f.category)?.subcategories ?? [];
   const schools = data!.schools.edges.map((e) => e.node);
 
-  function check(): { fields: Record<string, string> } {
+  /** The required fields left empty, each with its message. */
+  function missing(): Record<string, string> {
     const fields: Record<string, string> = {};
     const need = (k: string, v: string) => {
       if (!v.trim()) fields[k] = t("intake.required");
@@ -83,13 +84,13 @@ export default function Intake() {
     need("case.category", f.category);
     need("case.subcategory", f.subcategory);
     need("case.title", f.title);
-    return { fields };
+    return fields;
   }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local = check();
-    if (Object.keys(local.fields).length) return fail(local.fields, [t("intake.fixFields")]);
+    const empty = missing();
+    if (Object.keys(empty).length) return fail(empty, [t("intake.fixFields")]);
     reset();
     let caseId: string | undefined;
     await run(async () => {
