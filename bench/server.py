@@ -78,7 +78,7 @@ WITH me AS MATERIALIZED (
                                      WHERE mc.organization_id = me.organization_id AND mc.user_id = me.user_id))
            OR c.created_by_id = (SELECT user_id FROM me)
            OR EXISTS (SELECT 1 FROM case_assignees a WHERE a.organization_id = (SELECT organization_id FROM me)
-                      AND a.case_id = c.id AND a.user_id = (SELECT user_id FROM me)))
+                      AND a.case_id = c.id AND a.user_id = (SELECT user_id FROM me) OFFSET 0))
     ORDER BY c.opened_on DESC, c.id DESC
     LIMIT %(limit)s
 )

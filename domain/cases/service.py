@@ -378,8 +378,11 @@ _ORDER = {
 }
 
 
-def _filtered(actor: Actor, f: CaseFilter, today: date):
-    q = select(Case).where(visible_cases(actor.case_scope()))
+def _filtered(actor: Actor, f: CaseFilter, today: date, *, page: bool = False):
+    scope = actor.case_scope()
+    # a page walks the cases in order until it is full: through the actor's own chapters unless filtered to others
+    mostly_own = page and (not f.chapter_ids or set(f.chapter_ids) <= scope.chapter_ids)
+    q = select(Case).where(visible_cases(scope, chapters_admit_most=mostly_own))
     if f.statuses:
         q = q.where(Case.status.in_(f.statuses))
     if f.categories:
@@ -425,14 +428,14 @@ async def list_cases(db: Database, actor: Actor, f: CaseFilter, *, order: CaseOr
     """A page of the cases in the actor's scope; `relations` (of PAGE_RELATIONS) are read with it into
     `page.related[case_id][relation]` (None for a missing student or school, a list of StaffRef for assignees)."""
     require(actor, "case", "read")
-    base = _filtered(actor, f, today)
     columns, desc = _ORDER[order]
-    q, size = keyset(base, columns, desc, first, after)
+    q, size = keyset(_filtered(actor, f, today, page=True), columns, desc, first, after)
     q, joined = _with_relations(q, relations)
     async with db.transaction() as s:
         result = (await s.execute(q)).all()
         rows = [r[0] for r in result]
-        total = await s.scalar(select(func.count()).select_from(base.subquery())) if with_total else None
+        total = (await s.scalar(select(func.count()).select_from(_filtered(actor, f, today).subquery()))
+                 if with_total else None)
         related = {r[0].id: dict(zip(joined, r[1:])) for r in result[:size]}
         if "assignees" in relations and related:
             for case_id, staff in (await _staff_of_cases(s, db, actor.organization_id, list(related))).items():

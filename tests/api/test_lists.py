@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
-from tests.api.ops import CREATE_STUDENT, LIST_CASES, TRANSITION_CASE, create_family, open_case
+from tests.api.ops import ASSIGN_CASE, CREATE_STUDENT, LIST_CASES, TRANSITION_CASE, create_family, open_case
 
 
 async def _ids(api, token, f=None, order="OPENED_NEWEST", first=100):
@@ -67,6 +67,26 @@ async def test_filters_order_and_scope(api, world):
     assert await _ids(api, world.tokens["viewer"], {"search": "sibling"}) == []
     body = await api.data(LIST_CASES, {"f": {"status": ["INTAKE"]}, "o": "OPENED_NEWEST", "first": 2}, token=admin)
     assert body["cases"]["totalCount"] == 4
+
+
+async def test_cases_assigned_outside_my_chapters_are_in_my_caseload(api, world):
+    await _seed(api, world)
+    adv, south = world.tokens["advocate"], world.tokens["advocate_south"]
+    south_fam = await create_family(api, south, world.chapter_gids["South"], displayName="Okafor family")
+    shared = await open_case(api, south, south_fam["id"], title="E: shared with North")
+    out = (await api.data(ASSIGN_CASE, {"i": {"id": shared["id"], "assigneeIds": [
+        world.gid("User", world.users["advocate_south"]), world.gid("User", world.users["advocate"])]}},
+        token=south))["assignCase"]
+    assert out["errors"] == []
+    mine = ["E: shared with North", "C: IEP services missing", "B: no interpreter at IEP meeting", "A: suspension"]
+    assert await _ids(api, adv) == mine
+    assert await _ids(api, adv, first=2) == mine[:2]
+    # filtered to the other chapter: only what is assigned to me there; to mine: my chapter's cases
+    assert await _ids(api, adv, {"chapterId": [world.chapter_gids["South"]]}) == ["E: shared with North"]
+    assert await _ids(api, adv, {"chapterId": [world.chapter_gids["North"]]}) == mine[1:]
+    body = await api.data(LIST_CASES, {"f": None, "o": "OPENED_NEWEST", "first": 1}, token=adv)
+    assert body["cases"]["totalCount"] == 4
+    assert sorted(await _ids(api, south)) == ["D: bus never came", "E: shared with North"]
 
 
 async def test_search_takes_percent_and_underscore_literally(api, world):
