@@ -209,6 +209,10 @@ SEARCH = """query Search($q: String!) {
     edges { node { id title status openedOn family { displayName } school { name } assignees { displayName } } }
     pageInfo { hasNextPage } } }"""
 
+FAMILIES = """query Families($first: Int!) {
+  families(first: $first) { edges { node { id displayName preferredLanguage interpreterNeeded version } }
+    pageInfo { hasNextPage endCursor } } }"""
+
 DETAIL = """query Detail($id: ID!) {
   case(id: $id) { id title narrative category subcategory status version openedOn allowedTransitions tags
     family { id displayName preferredLanguage interpreterNeeded }
@@ -352,6 +356,7 @@ def scenarios(fx: dict, tokens: dict[str, str]) -> list[Scenario]:
                  token=adv),
         Scenario("text search (50 results)", lambda i: {"query": SEARCH, "variables": {"q": words[i % len(words)]}},
                  token=adv),
+        Scenario("families page of 50 (API)", lambda i: {"query": FAMILIES, "variables": {"first": 50}}, token=adv),
     ]
     # The campaign lead's two pages, with the documents they send (the campaign page: its details and evidence).
     stats_q = web_operation("pages/campaigns/IssueStats.tsx", "IssueStats")

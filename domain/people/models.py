@@ -45,6 +45,7 @@ class Family(Base):
     __table_args__ = (
         Index("ix_families_org_chapter", "organization_id", "chapter_id"),
         Index("ix_families_org_name", "organization_id", "display_name"),
+        Index("ix_families_org_created", "organization_id", "created_at", "id"),  # the families page's order
         # the id a family has in the spreadsheet it was imported from (re-imports update it)
         UniqueConstraint("organization_id", "external_id"),
     )

@@ -147,7 +147,10 @@ async def list_families(
     language: str | None = None, first: int | None = None, after: str | None = None,
 ) -> Page[Family]:
     require(actor, "family", "read")
-    q = select(Family).where(visible_families(actor.case_scope()))
+    scope = actor.case_scope()
+    # the page walks the families newest first: through the actor's own chapters unless filtered to another
+    q = select(Family).where(visible_families(
+        scope, chapters_admit_most=chapter_id is None or chapter_id in scope.chapter_ids))
     if search:
         if not actor.can("family", "identity"):
             raise DomainError(ErrorCode.FORBIDDEN, "Searching families by name needs the family identity permission.",

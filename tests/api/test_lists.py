@@ -87,6 +87,18 @@ async def test_cases_assigned_outside_my_chapters_are_in_my_caseload(api, world)
     body = await api.data(LIST_CASES, {"f": None, "o": "OPENED_NEWEST", "first": 1}, token=adv)
     assert body["cases"]["totalCount"] == 4
     assert sorted(await _ids(api, south)) == ["D: bus never came", "E: shared with North"]
+    # the families page follows the same reach: my chapter's families, and a family through a case assigned to me
+    families = lambda f=None: _family_names(api, adv, f)
+    assert await families() == ["Okafor family", "Rivera family"]
+    assert await families(world.chapter_gids["South"]) == ["Okafor family"]
+    assert await families(world.chapter_gids["North"]) == ["Rivera family"]
+    assert await _family_names(api, south, None) == ["Okafor family", "Nguyen family"]
+
+
+async def _family_names(api, token, chapter):
+    body = await api.data("query($c: ID) { families(chapterId: $c, first: 50) { edges { node { displayName } } } }",
+                          {"c": chapter}, token=token)
+    return [e["node"]["displayName"] for e in body["families"]["edges"]]
 
 
 async def test_search_takes_percent_and_underscore_literally(api, world):
