@@ -213,3 +213,18 @@ async def test_outbox_worker_delivers_every_organizations_mail_once_after_smtp_w
     finally:
         smtp.stop()
         await app_db.dispose()
+
+
+async def test_app_connections_run_without_jit(app_url):
+    """The app's connections start with JIT off (see domain.db.make_engine): also after a rolled-back
+    transaction and when the pool hands the connection out again."""
+    database = Database(app_url)
+    try:
+        async with database.engine.connect() as conn:
+            assert (await conn.execute(text("SHOW jit"))).scalar() == "off"
+            await conn.rollback()
+            assert (await conn.execute(text("SHOW jit"))).scalar() == "off"
+        async with database.engine.connect() as conn:
+            assert (await conn.execute(text("SHOW jit"))).scalar() == "off"
+    finally:
+        await database.dispose()
