@@ -170,12 +170,17 @@ def test_campaign_editor_changes_criteria_and_is_accessible(page):
     assert "#board-testimony" in facts.inner_text() and "#media" in facts.inner_text()
 
 
-def test_campaign_page_in_spanish(page, back_to_english):
+def test_campaign_page_in_spanish(page, back_to_english, draft_story):
     sign_in(page, LEAD)
+    # its own campaign (not one an earlier test made), on the category of the story waiting for approval
+    out = graphql(page, """mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id }
+        errors { code message field } } }""", {"i": {"name": "Audiencias que nunca ocurrieron", "status": "ACTIVE",
+                                                     "criteria": {"categories": [draft_story["category"]]}}})
+    assert out["createCampaign"]["errors"] == [], out
     page.goto("/campaigns")
     choose_language(page, "es")  # saved on the server too (back_to_english puts it back)
     page.get_by_role("heading", name="Campañas", level=1).wait_for()
-    page.get_by_role("link", name="Removals without a hearing").click()
+    page.get_by_role("link", name="Audiencias que nunca ocurrieron").click()
     page.get_by_role("heading", name="Evidencia", level=2).wait_for()
     page.get_by_role("heading", name="Casos por escuela", level=3, exact=True).wait_for()
     assert page.locator("td.suppressed .sr-only").first.inner_text() == "suprimido"
