@@ -133,7 +133,10 @@ async def _import_directory(settings: Settings, args):
         org_id = uuid.UUID(args.org)
     except ValueError:
         raise DomainError(ErrorCode.VALIDATION, "Not an organization id.", "org") from None
+    from sqlalchemy import select
+
     from domain.db import tenant
+    from domain.identity.models import Organization
     db = Database(settings.database_url)
     try:
         with tenant(org_id):  # row-level security: this command acts in that organization
@@ -164,13 +167,18 @@ async def _import_records(settings: Settings, args):
             raise ValueError(f"cannot read the mapping {args.mapping}: {e}") from None
     elif args.mapping:
         mapping_name = args.mapping
+    from sqlalchemy import select
+
     from domain.db import tenant
+    from domain.identity.models import Organization
     db = Database(settings.database_url)
     try:
         with tenant(org_id):  # row-level security: this command acts in that organization
+            async with db.reader() as s:
+                zone = await s.scalar(select(Organization.time_zone).where(Organization.id == org_id))
             return await import_records_for_organization(db, org_id, data, file_name=args.file,
                                                          mapping_name=mapping_name, columns=columns,
-                                                         dry_run=args.dry_run, today=settings.today())
+                                                         dry_run=args.dry_run, today=settings.today(zone))
     finally:
         await db.dispose()
 

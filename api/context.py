@@ -86,7 +86,9 @@ class Context:
 
     @property
     def today(self) -> date:
-        return self.settings.today()
+        """The date in the organization's time zone (else the deployment's)."""
+        actor = self.actor_or_none
+        return self.settings.today(actor.time_zone if actor else None)
 
 
 Info = StrawberryInfo[Context, None]

@@ -88,9 +88,9 @@ class Settings:
     # answers and deadlines. A server clock in UTC is a day ahead of US evenings.
     time_zone: str = "America/New_York"
 
-    def today(self) -> date:
-        """Today's date where the organizations work (time_zone), not on the server's clock."""
-        return datetime.now(ZoneInfo(self.time_zone)).date()
+    def today(self, zone: str | None = None) -> date:
+        """Today's date where the organization works (its own zone, else time_zone), not on the server's clock."""
+        return datetime.now(ZoneInfo(zone or self.time_zone)).date()
 
     @property
     def run_inprocess_worker(self) -> bool:

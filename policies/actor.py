@@ -26,6 +26,7 @@ class Actor:
     session_id: uuid.UUID | None = None
     request_id: str | None = None
     rotation_due: bool = False  # the member's roles changed since this session began: give it a new id
+    time_zone: str | None = None  # the organization's own (IANA name); None: the deployment's
 
     def can(self, resource: str, action: str) -> bool:
         return (resource, action) in self.permissions

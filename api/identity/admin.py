@@ -178,6 +178,8 @@ class UpdateOrganizationSettingsInput:
         default=strawberry.UNSET, description="Smallest group shown in aggregates (at least 5).")
     languages: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Languages offered, e.g. [\"en\", \"es\", \"pt\", \"ht\"].")
+    time_zone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="IANA name, e.g. America/Los_Angeles; null: the server's default.")
 
 
 @strawberry.input
@@ -384,12 +386,13 @@ class AdminMutation:
         _, errors = await attempt(lambda: role_service.delete_role(ctx.db, ctx.actor, role=input.role))
         return DeleteRolePayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Name, suppression threshold, languages offered. Needs organization:configure.")
+    @strawberry.mutation(description="Name, suppression threshold, languages offered, time zone. Needs "
+                                     "organization:configure.")
     async def update_organization_settings(self, info: Info, input: UpdateOrganizationSettingsInput
                                            ) -> OrganizationSettingsPayload:
         ctx = info.context
         data = given(input, {"name": "name", "suppression_threshold": "suppression_threshold",
-                             "languages": "languages"})
+                             "languages": "languages", "time_zone": "time_zone"})
         org, errors = await attempt(lambda: org_settings.update_settings(ctx.db, ctx.actor, data,
                                                                                  version=input.version))
         return OrganizationSettingsPayload(organization=org and OrganizationType.of(org), errors=errors)

@@ -38,6 +38,10 @@ class OrganizationType(Node):
     languages: list[str] = strawberry.field(description="Languages the organization offers, e.g. [\"en\", \"es\"].")
     require_two_factor: bool = strawberry.field(
         default=False, description="Every member must sign in with a second factor (setTwoFactorRequirement).")
+    time_zone: str | None = strawberry.field(
+        default=None, description="Where \"today\" is for this organization (IANA name, e.g. America/Los_Angeles): "
+                                  "opened-on dates, \"not in the future\", answers, deadlines. Null: the server's "
+                                  "default (ADVOCASE_TIME_ZONE).")
     version: int = strawberry.field(
         default=1, description="Of the settings; send it back with updateOrganizationSettings (optimistic locking).")
 
@@ -46,7 +50,7 @@ class OrganizationType(Node):
         return cls(id=to_global_id("Organization", o.id), name=o.name, slug=o.slug,
                    deadline_profile=o.deadline_profile, suppression_threshold=o.suppression_threshold,
                    languages=list(o.languages or []), require_two_factor=bool(o.require_two_factor),
-                   version=o.version)
+                   time_zone=o.time_zone, version=o.version)
 
 
 @strawberry.type

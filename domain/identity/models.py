@@ -33,6 +33,8 @@ class Organization(Base):
     # security: every member must use a second factor (TOTP) to work in this organization
     require_two_factor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                      server_default=text("false"))
+    # where "today" is for this organization (IANA name); null: the deployment's ADVOCASE_TIME_ZONE
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at()
     # optimistic locking of the settings (updateOrganizationSettings names the version it read)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")

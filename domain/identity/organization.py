@@ -1,4 +1,5 @@
-"""Organization settings that admins change (organization:configure): name, chapters, privacy threshold, languages.
+"""Organization settings that admins change (organization:configure): name, chapters, privacy threshold, languages,
+time zone.
 
 The escalation ladder, the deadline profile and the district calendars are configured in domain/escalations.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import func, select
 
@@ -40,6 +42,16 @@ def languages(values: list[str] | None, field: str = "languages") -> list[str]:
     return out
 
 
+def time_zone(value: str | None, field: str = "timeZone") -> str | None:
+    """An IANA time zone name ("America/Los_Angeles"), or None for the deployment's (ADVOCASE_TIME_ZONE)."""
+    if value is None or not value.strip():
+        return None
+    name = value.strip()
+    if name not in available_timezones():
+        raise invalid(f"{value!r} is not a time zone name such as America/Chicago or America/Los_Angeles.", field)
+    return name
+
+
 def suppression_threshold(value: int, field: str = "suppressionThreshold") -> int:
     if value is None or not (MIN_SUPPRESSION_THRESHOLD <= value <= MAX_SUPPRESSION_THRESHOLD):
         raise invalid(f"The suppression threshold is between {MIN_SUPPRESSION_THRESHOLD} and "
@@ -48,7 +60,8 @@ def suppression_threshold(value: int, field: str = "suppressionThreshold") -> in
 
 
 async def update_settings(db: Database, actor: Actor, data: dict[str, Any], *, version: int) -> Organization:
-    """data: the keys the client sent among name, suppression_threshold, languages.
+    """data: the keys the client sent among name, suppression_threshold, languages, time_zone (None: the
+    deployment's).
 
     Optimistic locking: `version` is the one the editor read; a newer one is a CONFLICT and changes nothing."""
     require(actor, "organization", "configure")
@@ -59,6 +72,8 @@ async def update_settings(db: Database, actor: Actor, data: dict[str, Any], *, v
         new["suppression_threshold"] = suppression_threshold(data["suppression_threshold"])
     if "languages" in data:
         new["languages"] = languages(data["languages"])
+    if "time_zone" in data:
+        new["time_zone"] = time_zone(data["time_zone"])
     async with db.transaction() as s:
         org = await s.get(Organization, actor.organization_id)
         if org.version != version:

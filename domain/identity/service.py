@@ -285,7 +285,7 @@ async def logout(db: Database, actor: Actor, *, all_sessions: bool = False) -> N
 _LIVE_SESSION = (
     select(Session.id, Session.user_id, Session.organization_id, Session.last_seen_at,
            Organization.policy_version, Organization.require_two_factor, User.totp_enabled_at,
-           Session.rotation_due, MembershipChapter.chapter_id)
+           Session.rotation_due, Organization.time_zone, MembershipChapter.chapter_id)
     .join(User, User.id == Session.user_id)
     .join(Membership, (Membership.user_id == Session.user_id)
           & (Membership.organization_id == Session.organization_id))
@@ -309,7 +309,7 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         await conn.commit()  # read-only, but a ROLLBACK would drop the connection's prepared statements (db.py)
     if not rows:
         return None
-    session_id, user_id, org_id, last_seen, _version, requires_2fa, totp_on, rotation_due, _ = rows[0]
+    session_id, user_id, org_id, last_seen, _version, requires_2fa, totp_on, rotation_due, zone, _ = rows[0]
     chapters = frozenset(r[-1] for r in rows if r[-1] is not None)
     if now - last_seen > timedelta(minutes=1):
         async with db.transaction() as s:
@@ -319,10 +319,10 @@ async def resolve_actor(db: Database, token: str, *, idle: timedelta, request_id
         # The organization requires a second factor this member has not turned on: nothing but enrolling.
         return Actor(user_id=user_id, organization_id=org_id, roles=frozenset(), chapter_ids=frozenset(),
                      permissions=frozenset(), session_id=session_id, request_id=request_id,
-                     rotation_due=rotation_due)
+                     rotation_due=rotation_due, time_zone=zone)
     return Actor(user_id=user_id, organization_id=org_id, roles=roles_of(enforcer, user_id, domain),
                  chapter_ids=chapters, permissions=permissions_of(enforcer, user_id, domain),
-                 session_id=session_id, request_id=request_id, rotation_due=rotation_due)
+                 session_id=session_id, request_id=request_id, rotation_due=rotation_due, time_zone=zone)
 
 
 async def _live_session(conn, digest: str, *, now: datetime, idle: timedelta) -> tuple[list, object]:

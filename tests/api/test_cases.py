@@ -170,6 +170,41 @@ async def test_today_is_the_organizations_date_not_the_servers(app_db, settings,
             assert case["openedOn"] == datetime.now(ZoneInfo(zone)).date().isoformat(), zone
 
 
+async def test_an_organization_can_have_its_own_time_zone(api, world, other_world):
+    """An organization's time zone (updateOrganizationSettings.timeZone) decides its "today", whatever the
+    deployment's (UTC in these tests); another organization keeps the deployment's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    admin, adv = world.tokens["admin"], world.tokens["advocate"]
+    settings_q = "{ me { organization { version timeZone } } }"
+    update = """mutation($i: UpdateOrganizationSettingsInput!) { updateOrganizationSettings(input: $i) {
+        organization { timeZone version } errors { code field message } } }"""
+    fam = await create_family(api, adv, world.chapter_gids["North"])
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        org = (await api.data(settings_q, token=admin))["me"]["organization"]
+        out = (await api.data(update, {"i": {"version": org["version"], "timeZone": zone}},
+                              token=admin))["updateOrganizationSettings"]
+        assert out["errors"] == [] and out["organization"]["timeZone"] == zone
+        case = await open_case(api, adv, fam["id"])
+        assert case["openedOn"] == datetime.now(ZoneInfo(zone)).date().isoformat(), zone
+    # a name that is no time zone: a clear error on the field, nothing changed
+    org = (await api.data(settings_q, token=admin))["me"]["organization"]
+    bad = (await api.data(update, {"i": {"version": org["version"], "timeZone": "Mars/Olympus_Mons"}},
+                          token=admin))["updateOrganizationSettings"]
+    assert bad["organization"] is None and [(e["code"], e["field"]) for e in bad["errors"]] == [
+        ("VALIDATION", "timeZone")]
+    assert (await api.data(settings_q, token=admin))["me"]["organization"] == org
+    # the other organization is on the deployment's zone; null puts this one back on it
+    other_fam = await create_family(api, other_world.tokens["advocate"], other_world.chapter_gids["North"])
+    other_case = await open_case(api, other_world.tokens["advocate"], other_fam["id"])
+    assert other_case["openedOn"] == datetime.now(ZoneInfo("UTC")).date().isoformat()
+    out = (await api.data(update, {"i": {"version": org["version"], "timeZone": None}},
+                          token=admin))["updateOrganizationSettings"]
+    assert out["errors"] == [] and out["organization"]["timeZone"] is None
+    assert (await open_case(api, adv, fam["id"]))["openedOn"] == datetime.now(ZoneInfo("UTC")).date().isoformat()
+
+
 def test_an_unknown_time_zone_is_refused_at_start():
     import pytest
 

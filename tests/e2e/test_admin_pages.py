@@ -179,6 +179,29 @@ def test_admin_settings_page(page):
     assert axe_violations(page) == []
 
 
+def test_admin_sets_the_organizations_time_zone(page):
+    sign_in(page, ADMIN)
+    page.goto("/admin/settings")
+    org = page.get_by_role("region", name="Organization")
+    zone = org.get_by_label("Time zone")
+    zone.fill("Mars/Olympus_Mons")
+    org.get_by_role("button", name="Save").click()
+    org.get_by_text("is not a time zone name").wait_for()  # beside the field, nothing saved
+    assert zone.get_attribute("aria-invalid") == "true"
+    zone.fill("America/Los_Angeles")
+    org.get_by_role("button", name="Save").click()
+    page.get_by_text("Settings saved.").wait_for()
+    page.reload()
+    assert page.get_by_role("region", name="Organization").get_by_label("Time zone").input_value() == "America/Los_Angeles"
+    # empty: back on the server's default (the other tests of this server expect it)
+    org = page.get_by_role("region", name="Organization")
+    org.get_by_label("Time zone").fill("")
+    org.get_by_role("button", name="Save").click()
+    page.get_by_text("Settings saved.").wait_for()
+    page.reload()
+    assert page.get_by_role("region", name="Organization").get_by_label("Time zone").input_value() == ""
+
+
 def test_admin_settings_stale_save_is_refused(page):
     """Optimistic locking: a save based on what another admin has changed since is refused with a clear message."""
     sign_in(page, ADMIN)

@@ -17,14 +17,14 @@ import { useAction } from "../../lib/useAction";
 
 const SettingsDocument = graphql(`
   query Settings {
-    me { organization { id name suppressionThreshold languages deadlineProfile version requireTwoFactor } organizationChapters { id name version } twoFactorEnabled }
+    me { organization { id name suppressionThreshold languages timeZone deadlineProfile version requireTwoFactor } organizationChapters { id name version } twoFactorEnabled }
     escalationLadder { level name responseWindowSchoolDays }
     deadlineProfiles { code name rules { code label citation days count } }
   }
 `);
 const UpdateSettingsDocument = graphql(`
   mutation UpdateOrganizationSettings($input: UpdateOrganizationSettingsInput!) {
-    updateOrganizationSettings(input: $input) { organization { id name suppressionThreshold languages version } errors { code message field } }
+    updateOrganizationSettings(input: $input) { organization { id name suppressionThreshold languages timeZone version } errors { code message field } }
   }
 `);
 const CreateChapterDocument = graphql(`
@@ -54,14 +54,17 @@ const SetDeadlineProfileDocument = graphql(`
 `);
 
 type Data = SettingsQuery;
+// the browser's own list of IANA names, offered as suggestions (the server checks the name)
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 type Org = NonNullable<Data["me"]>["organization"];
 
 function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "suppressionThreshold", "languages"], ADMIN_WORDING);
+  const action = useAction(["name", "suppressionThreshold", "languages", "timeZone"], ADMIN_WORDING);
   const [name, setName] = useState(org.name);
   const [threshold, setThreshold] = useState(String(org.suppressionThreshold));
   const [languages, setLanguages] = useState(org.languages.join(", "));
+  const [timeZone, setTimeZone] = useState(org.timeZone ?? "");
   async function submit(e: FormEvent) {
     e.preventDefault();
     const problems: Record<string, string> = {};
@@ -70,7 +73,7 @@ function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> })
     if (splitList(languages).length === 0) problems.languages = t("admin.settings.languagesRequired");
     if (Object.keys(problems).length) return action.fail(problems);
     // the version read with the page: if someone saved in between, the server answers CONFLICT (shown on top)
-    const input = { version: org.version, name: name.trim(), suppressionThreshold: Number(threshold), languages: splitList(languages).map((l) => l.toLowerCase()) };
+    const input = { version: org.version, name: name.trim(), suppressionThreshold: Number(threshold), languages: splitList(languages).map((l) => l.toLowerCase()), timeZone: timeZone.trim() || null };
     if (await action.run(async () => (await request(UpdateSettingsDocument, { input })).updateOrganizationSettings.errors, t("admin.settings.saved"))) await done();
   }
   return (
@@ -88,6 +91,12 @@ function OrganizationForm({ org, done }: { org: Org; done(): Promise<unknown> })
         <Field label={t("admin.settings.languages")} hint={t("admin.settings.languagesHint")} error={action.errors.fields.languages} required>
           {(p) => <input {...p} value={languages} onChange={(e) => setLanguages(e.target.value)} />}
         </Field>
+        <Field label={t("admin.settings.timeZone")} hint={t("admin.settings.timeZoneHint")} error={action.errors.fields.timeZone}>
+          {(p) => <input {...p} list="time-zones" autoComplete="off" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} />}
+        </Field>
+        <datalist id="time-zones">
+          {TIME_ZONES.map((z) => <option key={z} value={z} />)}
+        </datalist>
         <button type="submit" disabled={action.busy}>
           {t("common.save")}
         </button>
