@@ -367,7 +367,8 @@ def _related(row, joined: list[str]) -> dict:
 async def read_case(db: Database, actor: Actor, case_id: uuid.UUID, *, relations: tuple[str, ...] = ()
                     ) -> tuple[Case, dict] | None:
     """A case in the actor's scope (the read is recorded), with `relations` (of PAGE_RELATIONS) read in the
-    same transaction as for a page: `(case, {relation: ...})`; None if unknown or out of scope."""
+    same transaction as for a page: `(case, {relation: ...})`, rows with the models' attribute names (to be shown,
+    not changed); None if unknown or out of scope."""
     if not actor.can("case", "read"):
         return None
     q, joined = _as_rows(select(Case).where(Case.id == case_id, visible_cases(actor.case_scope())), relations)
