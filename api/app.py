@@ -146,8 +146,8 @@ def _start_outbox_worker(db: Database, settings: Settings):
         return None
     from domain.outbox.worker import run_worker
     stop = asyncio.Event()
-    task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url),
-                               name="advocase-outbox-worker")
+    task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url,
+                                          time_zone=settings.time_zone), name="advocase-outbox-worker")
     return stop, task, settings.mail.timeout_seconds
 
 

@@ -106,7 +106,7 @@ async def _worker(settings: Settings, *, once: bool) -> int:
     try:
         if once:
             from domain.notifications.jobs import run_jobs
-            jobs = await run_jobs(db, public_url=settings.public_url)
+            jobs = await run_jobs(db, public_url=settings.public_url, time_zone=settings.time_zone)
             print(f"notifications: {jobs['notifications']} new, {jobs['digests']} digest(s) queued")
             sent = await deliver_all_due(db, settings.mail)
             counts = await outbox_counts(db)
@@ -116,7 +116,8 @@ async def _worker(settings: Settings, *, once: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url)
+        await run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url,
+                         time_zone=settings.time_zone)
         return 0
     finally:
         await db.dispose()

@@ -10,6 +10,8 @@ so running the job again, or on several workers at once, never notifies or mails
 - DEADLINE_UPCOMING: an unmet statutory deadline (CaseDeadline) due within DUE_SOON_SCHOOL_DAYS school days
   on the district's calendar (domain/escalations/calendar.py); DEADLINE_MISSED once it is past due.
   To the case's assignees (its creator when nobody is assigned). Only active cases.
+- Each organization's events are judged on its own date (its time zone, else ADVOCASE_TIME_ZONE): an
+  escalation due today is not overdue at 7 pm in New York because the server's clock has passed midnight UTC.
 - Events older than LOOK_BACK_DAYS are not notified (a first run on old data does not flood anyone).
 - The digest: once a day (from DIGEST_HOUR_UTC) each member with unread notifications not yet mailed, who
   has not opted out, gets one mail in their language (template notification_digest, en/es) through the outbox.
@@ -21,7 +23,9 @@ import logging
 import os
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
 
@@ -59,15 +63,24 @@ async def _recipients(s, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[uuid.U
     return out
 
 
-async def detect(db: Database, *, today: date) -> int:
-    """Notify overdue escalations and upcoming / missed deadlines; returns how many notifications were new."""
-    since = today - timedelta(days=LOOK_BACK_DAYS)
-    horizon = today + timedelta(days=DUE_SOON_SCHOOL_DAYS * 2 + 21)  # any run of weekends and closures
+async def detect(db: Database, *, today_of: Callable[[uuid.UUID], date]) -> int:
+    """Notify overdue escalations and upcoming / missed deadlines, each on its organization's date (`today_of`);
+    returns how many notifications were new."""
     created = 0
     async with db.transaction() as s:
-        overdue = (await s.execute(select(Escalation, Case.title).join(Case, Case.id == Escalation.case_id).where(
-            Escalation.status.in_(OPEN), Escalation.response_due_on < today, Escalation.response_due_on >= since)
+        days = {today_of(org_id) for org_id in await s.scalars(select(Organization.id))}
+        if not days:
+            return 0
+        # the window of every organization's date (time zones are at most a day apart); each row is then judged on
+        # its own organization's
+        since = min(days) - timedelta(days=LOOK_BACK_DAYS)
+        horizon = max(days) + timedelta(days=DUE_SOON_SCHOOL_DAYS * 2 + 21)  # any run of weekends and closures
+        overdue = [(esc, title) for esc, title in (await s.execute(
+            select(Escalation, Case.title).join(Case, Case.id == Escalation.case_id).where(
+                Escalation.status.in_(OPEN), Escalation.response_due_on < max(days),
+                Escalation.response_due_on >= since)
             .order_by(Escalation.organization_id, Escalation.id))).all()
+            if esc.response_due_on < today_of(esc.organization_id)]
         deadlines = (await s.execute(select(CaseDeadline, Case).join(Case, Case.id == CaseDeadline.case_id).where(
             CaseDeadline.met_on.is_(None), Case.status.in_(ACTIVE), CaseDeadline.due_on >= since,
             CaseDeadline.due_on <= horizon).order_by(CaseDeadline.organization_id, CaseDeadline.id))).all()
@@ -84,6 +97,7 @@ async def detect(db: Database, *, today: date) -> int:
             by_org[case.organization_id].add(case.district_id)
         cals = {org: await calendars(s, org, ids) for org, ids in by_org.items()}
         for d, case in deadlines:
+            today = today_of(case.organization_id)
             if d.due_on < today:
                 kind, key = NotificationKind.DEADLINE_MISSED, f"deadline_missed:{d.id}"
             elif d.due_on <= cals[case.organization_id][case.district_id].add_school_days(today, DUE_SOON_SCHOOL_DAYS):
@@ -162,14 +176,17 @@ async def _digest(db: Database, org_id: uuid.UUID, user_id: uuid.UUID, *, today:
 
 
 async def run_jobs(db: Database, *, now: datetime | None = None, public_url: str = "http://127.0.0.1:8000",
-                   hour: int | None = None) -> dict[str, int]:
-    """One pass: detection, then (from the digest hour, UTC) the digests."""
+                   hour: int | None = None, time_zone: str = "UTC") -> dict[str, int]:
+    """One pass: detection on each organization's date (its time zone, else `time_zone`: the deployment's
+    ADVOCASE_TIME_ZONE), then (from the digest hour, UTC) the digests."""
     now = now or utcnow()
     today = now.date()
     created = digests = 0
     for org_id in await job_scopes(db):  # one organization at a time under row-level security (domain.tenancy)
         with tenant(org_id):
-            created += await detect(db, today=today)
+            async with db.reader() as s:
+                zones = dict((await s.execute(select(Organization.id, Organization.time_zone))).all())
+            created += await detect(db, today_of=lambda org: now.astimezone(ZoneInfo(zones.get(org) or time_zone)).date())
             if now.hour >= (digest_hour() if hour is None else hour):
                 digests += await send_digests(db, today=today, public_url=public_url)
     if created or digests:

@@ -146,6 +146,11 @@ async def kinds(db, world, role) -> list[tuple[str, object]]:
         return [(n.kind.value, n.due_on) for n in rows]
 
 
+def on(day: date):
+    """`detect`'s dates: every organization on `day`."""
+    return lambda _organization_id: day
+
+
 async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, world):
     admin, family, case = await a_case(db, world, "Evaluation not done")
     await cases.assign_case(db, admin, case.id, [world.users["advocate"]])
@@ -156,25 +161,25 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
     assert await kinds(db, world, "advocate") == [("CASE_ASSIGNED", None)]
 
     # a week before the deadline: not yet; within 5 school days: upcoming, once
-    await detect(db, today=deadline.due_on - timedelta(days=10))
+    await detect(db, today_of=on(deadline.due_on - timedelta(days=10)))
     assert ("DEADLINE_UPCOMING", deadline.due_on) not in await kinds(db, world, "advocate")
     soon = deadline.due_on - timedelta(days=2)
-    await detect(db, today=soon)
-    await detect(db, today=soon)
+    await detect(db, today_of=on(soon))
+    await detect(db, today_of=on(soon))
     got = await kinds(db, world, "advocate")
     assert got.count(("DEADLINE_UPCOMING", deadline.due_on)) == 1
 
     # the escalation overdue: the assignee and its sender, once however often the job runs
     late = esc.response_due_on + timedelta(days=1)
-    await detect(db, today=late)
-    await detect(db, today=late)
+    await detect(db, today_of=on(late))
+    await detect(db, today_of=on(late))
     for role in ("advocate", "admin"):
         assert (await kinds(db, world, role)).count(("ESCALATION_OVERDUE", esc.response_due_on)) == 1
     assert ("ESCALATION_OVERDUE", esc.response_due_on) not in await kinds(db, world, "viewer")
 
     # the deadline missed, once
-    await detect(db, today=deadline.due_on + timedelta(days=1))
-    await detect(db, today=deadline.due_on + timedelta(days=3))
+    await detect(db, today_of=on(deadline.due_on + timedelta(days=1)))
+    await detect(db, today_of=on(deadline.due_on + timedelta(days=3)))
     assert (await kinds(db, world, "advocate")).count(("DEADLINE_MISSED", deadline.due_on)) == 1
     node = [e["node"] for e in (await mine(api, world.tokens["advocate"]))["edges"] if e["node"]["kind"] ==
             "DEADLINE_MISSED"][0]
@@ -186,8 +191,29 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
     esc2 = await escalate(db, world, admin2, family2, case2)
     await escalations.record_response(db, admin2, esc2.id, responded_on=date.today(), notes="Done.",
                                       today=date.today())
-    await detect(db, today=esc2.response_due_on + timedelta(days=1))
+    await detect(db, today_of=on(esc2.response_due_on + timedelta(days=1)))
     assert [k for k, _ in await kinds(db, world, "viewer")] == ["CASE_ASSIGNED", "ESCALATION_ANSWERED"]
+
+
+async def test_overdue_is_judged_on_the_organizations_date(api, db, world):
+    """At 00:30 UTC the day after an escalation's due date it is still that date in New York (the deployment's
+    zone here): not overdue yet. An organization in Berlin is already on the next day: overdue."""
+    from sqlalchemy import update
+
+    from domain.identity.models import Organization
+
+    admin, family, case = await a_case(db, world, "Answer due today")
+    await cases.assign_case(db, admin, case.id, [world.users["advocate"]])
+    esc = await escalate(db, world, admin, family, case)
+    just_after_midnight_utc = datetime.combine(esc.response_due_on + timedelta(days=1), time(0, 30),
+                                               tzinfo=timezone.utc)
+    overdue = ("ESCALATION_OVERDUE", esc.response_due_on)
+    await run_jobs(db, now=just_after_midnight_utc, hour=24, time_zone="America/New_York")
+    assert overdue not in await kinds(db, world, "advocate")
+    async with db.transaction() as s:
+        await s.execute(update(Organization).where(Organization.id == world.org_id).values(time_zone="Europe/Berlin"))
+    await run_jobs(db, now=just_after_midnight_utc, hour=24, time_zone="America/New_York")
+    assert (await kinds(db, world, "advocate")).count(overdue) == 1
 
 
 async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, world):
