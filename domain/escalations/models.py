@@ -64,6 +64,7 @@ class Escalation(Base):
         UniqueConstraint("organization_id", "idempotency_key"),
         Index("ix_escalations_org_case", "organization_id", "case_id", "sent_at"),
         Index("ix_escalations_org_status_due", "organization_id", "status", "response_due_on"),
+        Index("ix_escalations_org_due", "organization_id", "response_due_on", "id"),  # the escalations page's order
         Index("ix_escalations_org_district", "organization_id", "district_id", "sent_on"),
     )
 
