@@ -23,6 +23,11 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+
+def date_in(zone: str, at: datetime | None = None) -> date:
+    """The date in the IANA time zone `zone` at the moment `at` (aware; default: now)."""
+    return (at.astimezone(ZoneInfo(zone)) if at else datetime.now(ZoneInfo(zone))).date()
+
 @dataclass(frozen=True)
 class MailSettings:
     """Outgoing mail (SMTP). Without a host nothing is sent: messages wait in the outbox as unsent."""
@@ -90,7 +95,7 @@ class Settings:
 
     def today(self, zone: str | None = None) -> date:
         """Today's date where the organization works (its own zone, else time_zone), not on the server's clock."""
-        return datetime.now(ZoneInfo(zone or self.time_zone)).date()
+        return date_in(zone or self.time_zone)
 
     @property
     def run_inprocess_worker(self) -> bool:

@@ -23,14 +23,13 @@ import logging
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
 
 from domain.cases.models import Case, CaseAssignee, case_reference
 from domain.cases.workflow import ACTIVE
+from domain.config import date_in
 from domain.db import Database, utcnow, tenant
 from domain.tenancy import job_scopes
 from domain.escalations.models import CaseDeadline, Escalation, EscalationStatus
@@ -63,12 +62,14 @@ async def _recipients(s, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[uuid.U
     return out
 
 
-async def detect(db: Database, *, today_of: Callable[[uuid.UUID], date]) -> int:
-    """Notify overdue escalations and upcoming / missed deadlines, each on its organization's date (`today_of`);
-    returns how many notifications were new."""
+async def detect(db: Database, *, now: datetime, time_zone: str) -> int:
+    """Notify overdue escalations and upcoming / missed deadlines, each on its organization's date at `now` (its
+    time zone, else `time_zone`: the deployment's); returns how many notifications were new."""
     created = 0
     async with db.transaction() as s:
-        days = {today_of(org_id) for org_id in await s.scalars(select(Organization.id))}
+        today_of = {org_id: date_in(zone or time_zone, now)
+                    for org_id, zone in await s.execute(select(Organization.id, Organization.time_zone))}
+        days = set(today_of.values())
         if not days:
             return 0
         # the window of every organization's date (time zones are at most a day apart); each row is then judged on
@@ -80,7 +81,7 @@ async def detect(db: Database, *, today_of: Callable[[uuid.UUID], date]) -> int:
                 Escalation.status.in_(OPEN), Escalation.response_due_on < max(days),
                 Escalation.response_due_on >= since)
             .order_by(Escalation.organization_id, Escalation.id))).all()
-            if esc.response_due_on < today_of(esc.organization_id)]
+            if esc.response_due_on < today_of[esc.organization_id]]
         deadlines = (await s.execute(select(CaseDeadline, Case).join(Case, Case.id == CaseDeadline.case_id).where(
             CaseDeadline.met_on.is_(None), Case.status.in_(ACTIVE), CaseDeadline.due_on >= since,
             CaseDeadline.due_on <= horizon).order_by(CaseDeadline.organization_id, CaseDeadline.id))).all()
@@ -97,7 +98,7 @@ async def detect(db: Database, *, today_of: Callable[[uuid.UUID], date]) -> int:
             by_org[case.organization_id].add(case.district_id)
         cals = {org: await calendars(s, org, ids) for org, ids in by_org.items()}
         for d, case in deadlines:
-            today = today_of(case.organization_id)
+            today = today_of[case.organization_id]
             if d.due_on < today:
                 kind, key = NotificationKind.DEADLINE_MISSED, f"deadline_missed:{d.id}"
             elif d.due_on <= cals[case.organization_id][case.district_id].add_school_days(today, DUE_SOON_SCHOOL_DAYS):
@@ -184,9 +185,7 @@ async def run_jobs(db: Database, *, now: datetime | None = None, public_url: str
     created = digests = 0
     for org_id in await job_scopes(db):  # one organization at a time under row-level security (domain.tenancy)
         with tenant(org_id):
-            async with db.reader() as s:
-                zones = dict((await s.execute(select(Organization.id, Organization.time_zone))).all())
-            created += await detect(db, today_of=lambda org: now.astimezone(ZoneInfo(zones.get(org) or time_zone)).date())
+            created += await detect(db, now=now, time_zone=time_zone)
             if now.hour >= (digest_hour() if hour is None else hour):
                 digests += await send_digests(db, today=today, public_url=public_url)
     if created or digests:

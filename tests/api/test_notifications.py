@@ -146,9 +146,9 @@ async def kinds(db, world, role) -> list[tuple[str, object]]:
         return [(n.kind.value, n.due_on) for n in rows]
 
 
-def on(day: date):
-    """`detect`'s dates: every organization on `day`."""
-    return lambda _organization_id: day
+def on(day: date) -> dict:
+    """`detect` at noon UTC on `day`: every organization of these tests (no time zone of its own) is on `day`."""
+    return {"now": datetime.combine(day, time(12), tzinfo=timezone.utc), "time_zone": "UTC"}
 
 
 async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, world):
@@ -161,25 +161,25 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
     assert await kinds(db, world, "advocate") == [("CASE_ASSIGNED", None)]
 
     # a week before the deadline: not yet; within 5 school days: upcoming, once
-    await detect(db, today_of=on(deadline.due_on - timedelta(days=10)))
+    await detect(db, **on(deadline.due_on - timedelta(days=10)))
     assert ("DEADLINE_UPCOMING", deadline.due_on) not in await kinds(db, world, "advocate")
     soon = deadline.due_on - timedelta(days=2)
-    await detect(db, today_of=on(soon))
-    await detect(db, today_of=on(soon))
+    await detect(db, **on(soon))
+    await detect(db, **on(soon))
     got = await kinds(db, world, "advocate")
     assert got.count(("DEADLINE_UPCOMING", deadline.due_on)) == 1
 
     # the escalation overdue: the assignee and its sender, once however often the job runs
     late = esc.response_due_on + timedelta(days=1)
-    await detect(db, today_of=on(late))
-    await detect(db, today_of=on(late))
+    await detect(db, **on(late))
+    await detect(db, **on(late))
     for role in ("advocate", "admin"):
         assert (await kinds(db, world, role)).count(("ESCALATION_OVERDUE", esc.response_due_on)) == 1
     assert ("ESCALATION_OVERDUE", esc.response_due_on) not in await kinds(db, world, "viewer")
 
     # the deadline missed, once
-    await detect(db, today_of=on(deadline.due_on + timedelta(days=1)))
-    await detect(db, today_of=on(deadline.due_on + timedelta(days=3)))
+    await detect(db, **on(deadline.due_on + timedelta(days=1)))
+    await detect(db, **on(deadline.due_on + timedelta(days=3)))
     assert (await kinds(db, world, "advocate")).count(("DEADLINE_MISSED", deadline.due_on)) == 1
     node = [e["node"] for e in (await mine(api, world.tokens["advocate"]))["edges"] if e["node"]["kind"] ==
             "DEADLINE_MISSED"][0]
@@ -191,7 +191,7 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
     esc2 = await escalate(db, world, admin2, family2, case2)
     await escalations.record_response(db, admin2, esc2.id, responded_on=date.today(), notes="Done.",
                                       today=date.today())
-    await detect(db, today_of=on(esc2.response_due_on + timedelta(days=1)))
+    await detect(db, **on(esc2.response_due_on + timedelta(days=1)))
     assert [k for k, _ in await kinds(db, world, "viewer")] == ["CASE_ASSIGNED", "ESCALATION_ANSWERED"]
 
 
