@@ -123,6 +123,16 @@ async def _worker(settings: Settings, *, once: bool) -> int:
         await db.dispose()
 
 
+async def _reseal_secrets(settings: Settings) -> int:
+    from domain.db import Database
+    from domain.security.totp import reseal_secrets
+    db = Database(settings.database_url)
+    try:
+        return await reseal_secrets(db, settings.sealer("totp"))
+    finally:
+        await db.dispose()
+
+
 async def _import_directory(settings: Settings, args):
     from domain.db import Database
     from domain.directory.service import import_directory_for_organization
@@ -219,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
                                       "{\"field\": \"column header\", ...}; default: headers named like the fields")
     ir.add_argument("--dry-run", action="store_true", help="check the file and report every problem; change nothing")
     sub.add_parser("demo", help="load the demo organizations, users and cases")
+    sub.add_parser("reseal-secrets", help="after changing ADVOCASE_SECRET_KEY (the old key in "
+                                          "ADVOCASE_PREVIOUS_SECRET_KEYS): seal the stored second-factor secrets "
+                                          "with the new key")
     sub.add_parser("export-schema", help=f"write the GraphQL SDL to {SCHEMA_PATH.name}")
     wk = sub.add_parser("worker", help="run the notification jobs and send queued mail (the outbox) through SMTP until interrupted")
     wk.add_argument("--once", action="store_true", help="do what is due now, then exit")
@@ -271,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "demo":
             upgrade(settings.migrations_url)
             asyncio.run(_demo(settings, only_if_empty=False))
+        elif args.cmd == "reseal-secrets":
+            upgrade(settings.migrations_url)
+            print(f"sealed {asyncio.run(_reseal_secrets(settings))} second-factor secret(s) with the current key")
         elif args.cmd == "worker":
             return asyncio.run(_worker(settings, once=args.once))
         elif args.cmd == "serve":

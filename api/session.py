@@ -6,8 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.config import Settings
+from domain.security.devices import DEVICE_DAYS
 
 COOKIE = "advocase_session"
+DEVICE_COOKIE = "advocase_device"  # a browser that signed in before (domain/security/devices.py)
 
 
 def token_from(request: Request) -> str | None:
@@ -27,6 +29,11 @@ def cookie_token_from(request: Request) -> str | None:
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(COOKIE, token, max_age=settings.session_ttl_hours * 3600, httponly=True,
                         samesite="lax", secure=settings.production, path="/")
+
+
+def set_device_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="lax",
+                        secure=settings.production, path="/")
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathlib import Path
 
+from domain.security.sealing import Sealer
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-insecure-secret-change-me"
 
@@ -73,6 +75,8 @@ class Settings:
     # connects as a role without ownership or BYPASSRLS (README: "Data protection and reliability")
     migration_database_url: str | None = None
     secret_key: str = DEFAULT_SECRET
+    # keys replaced by secret_key that still open what they sealed (domain/security/sealing.py: rotation)
+    previous_secret_keys: tuple[str, ...] = ()
     env: str = "development"
     session_ttl_hours: int = 12
     session_idle_minutes: int = 120
@@ -96,6 +100,10 @@ class Settings:
     def today(self, zone: str | None = None) -> date:
         """Today's date where the organization works (its own zone, else time_zone), not on the server's clock."""
         return date_in(zone or self.time_zone)
+
+    def sealer(self, purpose: str) -> Sealer:
+        """Seals and opens secrets of one purpose ("totp", "device") with secret_key (and the previous keys)."""
+        return Sealer(self.secret_key, purpose, self.previous_secret_keys)
 
     @property
     def run_inprocess_worker(self) -> bool:
@@ -124,6 +132,8 @@ class Settings:
             database_url=e.get("ADVOCASE_DATABASE_URL") or _default_database_url(),
             migration_database_url=e.get("ADVOCASE_MIGRATION_DATABASE_URL") or None,
             secret_key=e.get("ADVOCASE_SECRET_KEY") or DEFAULT_SECRET,
+            previous_secret_keys=tuple(k.strip() for k in (e.get("ADVOCASE_PREVIOUS_SECRET_KEYS") or "").split(",")
+                                       if k.strip()),
             env=env,
             session_ttl_hours=int(e.get("ADVOCASE_SESSION_TTL_HOURS", "12")),
             session_idle_minutes=int(e.get("ADVOCASE_SESSION_IDLE_MINUTES", "120")),

@@ -11,7 +11,11 @@ from api.identity.types import (
 )
 from api.relay import decode_opt
 from api.resolve import attempt
-from api.session import clear_session_cookie, client_address, cookie_token_from, set_session_cookie, token_from
+from api.session import (
+    DEVICE_COOKIE, clear_session_cookie, client_address, cookie_token_from, set_device_cookie, set_session_cookie,
+    token_from,
+)
+from domain.security.devices import device_of, device_token
 from domain.security.throttle import ThrottlePolicy
 from domain.identity import service
 from domain.identity import users
@@ -81,8 +85,10 @@ class ResetPasswordPayload:
     errors: list[UserError]
 
 
-async def _signed_in(info: Info, sign_in) -> LoginPayload:
-    """Runs `sign_in` (returning a LoginResult); on success the response carries the token and sets the cookie."""
+async def _signed_in(info: Info, sign_in, *, device: str | None = None) -> LoginPayload:
+    """Runs `sign_in` (returning a LoginResult); on success the response carries the token and sets the cookie,
+    and the device cookie that lets this browser sign in to the account while strangers are locked out (the
+    recognized `device` again, else a new one)."""
     ctx = info.context
 
     async def run():
@@ -97,6 +103,8 @@ async def _signed_in(info: Info, sign_in) -> LoginPayload:
     result, actor = done
     ctx.actor_or_none = actor
     set_session_cookie(ctx.response, result.token, ctx.settings)
+    set_device_cookie(ctx.response, device_token(ctx.settings.sealer("device"), result.user.email, device),
+                      ctx.settings)
     return LoginPayload(token=result.token, expires_at=result.expires_at, me=await build_me(info, actor), errors=[])
 
 
@@ -127,15 +135,18 @@ class IdentityQuery:
 
 @strawberry.type
 class IdentityMutation:
-    @strawberry.mutation(description="Sign in with email and password. Sets an HttpOnly session cookie too.")
+    @strawberry.mutation(description="Sign in with email and password. Sets an HttpOnly session cookie too, and the "
+                                     "device cookie that keeps this browser out of a lockout strangers cause.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         ctx = info.context
         ttl = timedelta(hours=ctx.settings.session_ttl_hours)
+        device = device_of(ctx.settings.sealer("device"), ctx.request.cookies.get(DEVICE_COOKIE), input.email)
         return await _signed_in(info, lambda: service.login(
             ctx.db, email=input.email, password=input.password, ttl=ttl, request_id=ctx.request_id,
             organization_id=decode_opt(input.organization_id, "Organization", "organizationId"),
-            totp_code=input.totp_code, address=client_address(ctx.request),
-            throttle=ThrottlePolicy.of(ctx.settings), previous_token=token_from(ctx.request)))
+            totp_code=input.totp_code, address=client_address(ctx.request), device=device,
+            sealer=ctx.settings.sealer("totp"), throttle=ThrottlePolicy.of(ctx.settings),
+            previous_token=token_from(ctx.request)), device=device)
 
     @strawberry.mutation(description="Use an invitation link: choose a name and password, join the organization "
                                      "and sign in (like login). The link works once.")

@@ -80,7 +80,8 @@ class SecurityMutation:
                                           ) -> BeginTwoFactorEnrollmentPayload:
         ctx = info.context
         enrollment, errors = await attempt(lambda: totp.begin_enrollment(
-            ctx.db, ctx.actor, password=input.password, throttle=ThrottlePolicy.of(ctx.settings)))
+            ctx.db, ctx.actor, password=input.password, sealer=ctx.settings.sealer("totp"),
+            throttle=ThrottlePolicy.of(ctx.settings)))
         return BeginTwoFactorEnrollmentPayload(secret=enrollment and enrollment.secret,
                                                otpauth_uri=enrollment and enrollment.uri, errors=errors)
 
@@ -90,7 +91,8 @@ class SecurityMutation:
                                             ) -> ConfirmTwoFactorEnrollmentPayload:
         ctx = info.context
         _, errors = await attempt(lambda: totp.confirm_enrollment(
-            ctx.db, ctx.actor, code=input.code, throttle=ThrottlePolicy.of(ctx.settings)))
+            ctx.db, ctx.actor, code=input.code, sealer=ctx.settings.sealer("totp"),
+            throttle=ThrottlePolicy.of(ctx.settings)))
         token = None if errors else await rotate_own_session(info)
         return ConfirmTwoFactorEnrollmentPayload(ok=not errors, token=token, errors=errors)
 
@@ -100,7 +102,8 @@ class SecurityMutation:
     async def disable_two_factor(self, info: Info, input: DisableTwoFactorInput) -> DisableTwoFactorPayload:
         ctx = info.context
         _, errors = await attempt(lambda: totp.disable(
-            ctx.db, ctx.actor, code=input.code, throttle=ThrottlePolicy.of(ctx.settings)))
+            ctx.db, ctx.actor, code=input.code, sealer=ctx.settings.sealer("totp"),
+            throttle=ThrottlePolicy.of(ctx.settings)))
         return DisableTwoFactorPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Require (or stop requiring) a second factor of every member. Members "

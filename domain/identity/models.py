@@ -66,7 +66,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = created_at()
     # security: TOTP second factor (RFC 6238). The secret is set on enrollment, enabled once a code confirms it.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # sealed (domain/security/sealing.py)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # the last accepted time step (no replays)
 

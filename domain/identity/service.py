@@ -23,6 +23,7 @@ from domain.tenancy import (
     enter_tenant, enter_tenant_of_session_token, organization_of_session_token, organizations_of_user, within_tenant,
 )
 from domain.security import totp
+from domain.security.sealing import Sealer
 from domain.security.throttle import ThrottlePolicy, attempt_succeeded, reserve_attempt
 from domain.identity.models import (
     Chapter, CustomRole, Membership, MembershipChapter, Organization, PolicyRule, Session, User,
@@ -192,15 +193,18 @@ def open_session(s: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.U
 async def login(
     db: Database, *, email: str, password: str, organization_id: uuid.UUID | None = None,
     ttl: timedelta, request_id: str | None = None, address: str | None = None, totp_code: str | None = None,
-    throttle: ThrottlePolicy | None = None, previous_token: str | None = None,
+    throttle: ThrottlePolicy | None = None, previous_token: str | None = None, device: str | None = None,
+    sealer: Sealer | None = None,
 ) -> LoginResult:
-    """Sign in. Failed attempts are throttled per account and per client `address` (domain/security/throttle.py);
-    an account with a second factor also needs `totp_code`. A sign-in always starts with a new session id; the
-    same member's session the client came with (if any) ends."""
+    """Sign in. Failed attempts are throttled per account and per client `address`, or for a browser recognized
+    by its device cookie (`device`, from domain.security.devices.device_of) per device
+    (domain/security/throttle.py); an account with a second factor also needs `totp_code` (its secret opened with
+    `sealer`, Settings.sealer("totp"), which such an account needs). A sign-in always starts with a new session id; the same member's session
+    the client came with (if any) ends."""
     failure = DomainError(ErrorCode.UNAUTHENTICATED, "Email or password is incorrect.", "password")
     email_n = (email or "").strip().lower()
     policy = throttle or ThrottlePolicy()
-    await reserve_attempt(db, policy, email=email_n, address=address)
+    await reserve_attempt(db, policy, email=email_n, address=address, device=device)
     async with db.transaction() as s:
         user = await s.scalar(select(User).where(User.email == email_n))
         ok = verify_password(user.password_hash if user else None, password or "")
@@ -219,8 +223,8 @@ async def login(
         # The failure rows above are committed; no session was created.
         raise failure
     if user.totp_enabled_at is not None:
-        await _second_factor(db, user, totp_code, org_id, request_id)
-    await attempt_succeeded(db, policy, email=email_n, address=address)
+        await _second_factor(db, user, totp_code, org_id, request_id, sealer)
+    await attempt_succeeded(db, policy, email=email_n, address=address, device=device)
     async with db.transaction() as s:
         await enter_tenant(s, org_id)
         await end_previous_session(s, previous_token, user.id)
@@ -231,11 +235,13 @@ async def login(
 
 
 async def _second_factor(db: Database, user: User, code: str | None, org_id: uuid.UUID,
-                         request_id: str | None) -> None:
+                         request_id: str | None, sealer: Sealer | None) -> None:
     """The current code of an enrolled account, used at most once (the row lock orders concurrent sign-ins)."""
+    if sealer is None:
+        raise RuntimeError("login() of an account with a second factor needs the sealer of its secret")
     async with db.transaction() as s:
         locked = await s.get(User, user.id, with_for_update=True, populate_existing=True)
-        step = totp.matching_step(locked.totp_secret or "", code, locked.totp_last_step)
+        step = totp.matching_step(sealer, locked.totp_secret, code, locked.totp_last_step)
         if step is not None:
             locked.totp_last_step = step
         else:

@@ -6,6 +6,10 @@ when the sign-in succeeds: so several attempts in one request (aliases), paralle
 workers all count, and none can slip past the check. After `free` failures each further attempt must wait
 2, 4, 8, ... seconds (at most 5 minutes) after the previous one; at `lockout` failures the account (or address)
 is locked for the window. Failures older than the window are forgotten.
+
+A browser recognized by its device cookie (domain/security/devices.py) is counted on its own (scope "device",
+limits as an account's) instead of per account and address: a stranger failing on purpose locks the account for
+unknown clients only, not for the browser its member signs in with.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ class ThrottlePolicy:
 
     def limits(self, scope: str) -> tuple[int, int]:
         """(free, lockout) failures of a scope: a member's codes ("totp") count like an account's sign-ins."""
-        return ((self.free_failures, self.lockout_failures) if scope in ("account", "totp")
+        return ((self.free_failures, self.lockout_failures) if scope in ("account", "totp", "device")
                 else (self.address_free_failures, self.address_lockout_failures))
 
 
@@ -88,14 +92,17 @@ def _forget_old(row: LoginThrottle, now: datetime, window: timedelta) -> None:
         row.failures, row.first_failure_at, row.locked_until = 0, None, None
 
 
-def _keys(email: str, address: str | None) -> list[tuple[str, str]]:
+def _keys(email: str, address: str | None, device: str | None) -> list[tuple[str, str]]:
+    if device:
+        return [("device", device[:254])]
     return [("account", (email or "").strip().lower()[:254]), ("address", (address or "unknown")[:254])]
 
 
-async def reserve_attempt(db: Database, policy: ThrottlePolicy, *, email: str, address: str | None) -> None:
-    """Refuse (RATE_LIMITED) if the account or address is locked or must still wait; else count this attempt
-    as a failure until `attempt_succeeded` says otherwise."""
-    await _reserve(db, policy, _keys(email, address), of="sign-in")
+async def reserve_attempt(db: Database, policy: ThrottlePolicy, *, email: str, address: str | None,
+                          device: str | None = None) -> None:
+    """Refuse (RATE_LIMITED) if the account or address (or the recognized `device`, instead of them) is locked or
+    must still wait; else count this attempt as a failure until `attempt_succeeded` says otherwise."""
+    await _reserve(db, policy, _keys(email, address, device), of="sign-in")
 
 
 async def reserve_code_attempt(db: Database, policy: ThrottlePolicy, *, user_id: uuid.UUID) -> None:
@@ -141,10 +148,15 @@ async def _reserve(db: Database, policy: ThrottlePolicy, keys: list[tuple[str, s
         raise refusal
 
 
-async def attempt_succeeded(db: Database, policy: ThrottlePolicy, *, email: str, address: str | None) -> None:
-    """A successful sign-in: the account starts afresh; the address gets its attempt back."""
+async def attempt_succeeded(db: Database, policy: ThrottlePolicy, *, email: str, address: str | None,
+                            device: str | None = None) -> None:
+    """A successful sign-in: the account (or the recognized device) starts afresh; the address gets its attempt
+    back."""
     async with db.transaction() as s:
-        (_, account_key), (_, address_key) = _keys(email, address)
+        if device:
+            _start_afresh(await _locked_row(s, "device", device[:254]))
+            return
+        (_, account_key), (_, address_key) = _keys(email, address, None)
         _start_afresh(await _locked_row(s, "account", account_key))
         here = await _locked_row(s, "address", address_key)
         here.failures = max(0, here.failures - 1)

@@ -76,3 +76,27 @@ def test_export_schema_writes_the_sdl(tmp_path):
     target = tmp_path / "schema.graphql"
     sdl = export_schema(target)
     assert target.read_text() == sdl and "type Query" in sdl and "openCase(input: OpenCaseInput!)" in sdl
+
+
+def test_reseal_secrets_after_a_key_change(tmp_path):
+    import sqlite3
+
+    from domain.security.sealing import Sealer
+    old, new = "the-old-secret-key-of-the-deployment-32+", "the-new-secret-key-of-the-deployment-32+"
+    env = {**_env(tmp_path), "ADVOCASE_SECRET_KEY": old}
+    assert _run(env, "db", "upgrade").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        conn.execute("INSERT INTO users (id, email, display_name, preferred_language, active, created_at, totp_secret) "
+                     "VALUES ('0123456789abcdef0123456789abcdef', 'ana@example.org', 'Ana', 'en', 1, "
+                     "'2026-01-01 00:00:00', ?)", (Sealer(old, "totp").seal("JBSWY3DPEHPK3PXP"),))
+
+    def stored() -> str:
+        with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+            return conn.execute("SELECT totp_secret FROM users").fetchone()[0]
+
+    before = stored()
+    lost = _run({**env, "ADVOCASE_SECRET_KEY": new}, "reseal-secrets")  # the old key not listed
+    assert lost.returncode == 2 and "nothing was changed" in lost.stderr and stored() == before
+    done = _run({**env, "ADVOCASE_SECRET_KEY": new, "ADVOCASE_PREVIOUS_SECRET_KEYS": old}, "reseal-secrets")
+    assert done.returncode == 0 and "sealed 1 second-factor secret(s)" in done.stdout, done.stderr
+    assert Sealer(new, "totp").open(stored()) == "JBSWY3DPEHPK3PXP"

@@ -40,3 +40,24 @@ def test_upgrade_on_an_existing_database_keeps_its_data(tmp_path):
     upgrade(url)  # idempotent
     with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
         assert conn.execute("SELECT name FROM organizations").fetchall() == [("Kept",)]
+
+
+def test_the_second_factor_secrets_of_an_existing_database_get_sealed(tmp_path, monkeypatch):
+    from alembic import command
+
+    from domain.config import Settings
+    from migrations import config
+    monkeypatch.setenv("ADVOCASE_SECRET_KEY", "the deployment's secret key, 32+ characters")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'existing.sqlite3'}"
+    upgrade(url, "0011")
+    with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
+        conn.execute("INSERT INTO users (id, email, display_name, preferred_language, active, created_at, totp_secret) "
+                     "VALUES ('0123456789abcdef0123456789abcdef', 'ana@example.org', 'Ana', 'en', 1, "
+                     "'2026-01-01 00:00:00', 'JBSWY3DPEHPK3PXP')")
+    upgrade(url)
+    with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
+        (stored,) = conn.execute("SELECT totp_secret FROM users").fetchone()
+    assert stored != "JBSWY3DPEHPK3PXP" and Settings.from_env().sealer("totp").open(stored) == "JBSWY3DPEHPK3PXP"
+    command.downgrade(config(url), "0011")
+    with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
+        assert conn.execute("SELECT totp_secret FROM users").fetchone() == ("JBSWY3DPEHPK3PXP",)

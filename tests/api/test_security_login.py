@@ -17,7 +17,9 @@ from domain.config import Settings
 from domain.db import utcnow
 from domain.identity.models import Organization, Session, User
 from domain.identity.service import token_digest
+from domain.security.devices import device_of
 from domain.security.models import LoginThrottle
+from domain.security.totp import reseal_secrets
 from tests.conftest import PASSWORD
 
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token errors { code message field } } }"
@@ -148,6 +150,43 @@ async def test_throttle_state_is_shared_through_the_database(app_db, settings, w
         assert code_of(await Caller(two).login(email)) == "RATE_LIMITED"
 
 
+async def test_strangers_cannot_lock_a_member_out_of_the_browser_they_signed_in_with(db, app_db, settings, world):
+    email, other = world.emails["viewer"], world.emails["advocate"]
+    limits = dict(login_free_failures=4, login_lockout_failures=5)
+    async with make_caller(app_db, settings, address="198.51.100.20", **limits) as member_browser, \
+            make_caller(app_db, settings, address="203.0.113.66", **limits) as stranger_browser:
+        member, stranger = Caller(member_browser), Caller(stranger_browser)
+        assert (await member.login(email))["token"]
+        device = member_browser.cookies.get("advocase_device")
+        assert device and email not in device  # sealed: it does not show whose it is
+        for _ in range(4):
+            assert code_of(await stranger.login(email, "a guess")) == "UNAUTHENTICATED"
+        await shift_back(db, 10, "account", email)
+        assert code_of(await stranger.login(email, "a guess")) == "UNAUTHENTICATED"  # 5th: the account is locked
+        locked = await stranger.login(email)
+        assert code_of(locked) == "RATE_LIMITED" and "locked" in locked["errors"][0]["message"]
+        # ... for unknown clients: the member's browser still signs in, and keeps its device cookie
+        again = await member.login(email)
+        assert again["errors"] == [] and again["token"]
+        assert member_browser.cookies.get("advocase_device")
+        assert code_of(await stranger.login(email)) == "RATE_LIMITED"  # the lock stands for the stranger
+        # the member's own wrong passwords count for that browser alone
+        assert code_of(await member.login(email, "a typo")) == "UNAUTHENTICATED"
+        async with db.reader() as s:
+            rows = {(r.scope, r.key): r.failures for r in await s.scalars(select(LoginThrottle))}
+        device_id = device_of(settings.sealer("device"), device, email)
+        assert rows[("account", email)] == 5 and rows[("device", device_id)] == 1
+        # a device cookie counts only for the account that signed in with it; altered, it counts for none
+        stranger_browser.cookies.set("advocase_device", device)
+        assert code_of(await stranger.login(other, "a guess")) == "UNAUTHENTICATED"
+        stranger_browser.cookies.set("advocase_device", device[:-4] + "AAAA")
+        assert code_of(await stranger.login(email)) == "RATE_LIMITED"
+        async with db.reader() as s:
+            counted = await s.scalar(select(LoginThrottle.failures).where(
+                LoginThrottle.scope == "account", LoginThrottle.key == other))
+        assert counted == 1  # as an unknown client's
+
+
 # ---------------------------------------------------------------- second factor
 
 
@@ -190,6 +229,32 @@ async def test_two_factor_sign_in(api, db, world):
     bad = (await api.data(LOGIN, {"i": {"email": email, "password": "not the password",
                                         "totpCode": next_code(secret)}}))["login"]
     assert bad["errors"][0]["code"] == "UNAUTHENTICATED" and bad["errors"][0]["field"] == "password"
+
+
+async def test_second_factor_secrets_are_stored_sealed_and_outlive_a_key_change(api, db, app_db, settings, world):
+    email = world.emails["campaign_lead"]
+    secret, _ = await enroll(api, world.tokens["campaign_lead"])
+    async with db.reader() as s:
+        stored = (await s.get(User, world.users["campaign_lead"])).totp_secret
+    assert secret not in stored and settings.sealer("totp").open(stored) == secret  # a copy of the table is no use
+    new_key = "the deployment's new secret key, 32+ characters"
+    async with make_caller(app_db, settings, secret_key=new_key) as c:  # changed, and the old key forgotten
+        lost = await Caller(c).login(email, code=next_code(secret))
+        assert code_of(lost) == "UNAVAILABLE" and "administrator" in lost["errors"][0]["message"]
+    rotating = dict(secret_key=new_key, previous_secret_keys=(settings.secret_key,))
+    async with make_caller(app_db, settings, **rotating) as c:
+        ok = await Caller(c).login(email, code=next_code(secret))
+        assert ok["errors"] == [] and ok["token"]
+    try:
+        assert await reseal_secrets(db, Settings.from_env({}, **rotating).sealer("totp")) >= 1
+        async with db.reader() as s:  # the old key is no longer needed ...
+            stored = (await s.get(User, world.users["campaign_lead"])).totp_secret
+        assert Settings.from_env({}, secret_key=new_key).sealer("totp").open(stored) == secret
+        async with make_caller(app_db, settings) as c:  # ... and no longer opens them
+            assert code_of(await Caller(c).login(email, code=next_code(secret))) == "UNAVAILABLE"
+    finally:  # the rest of the session's database back under the suite's key
+        await reseal_secrets(db, Settings.from_env({}, secret_key=settings.secret_key,
+                                                   previous_secret_keys=(new_key,)).sealer("totp"))
 
 
 async def test_two_factor_can_be_turned_off_with_a_code(api, db, world):
