@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 import strawberry
 
@@ -10,7 +11,7 @@ from api.identity.types import (
     ChapterType, LoginPayload, LogoutPayload, Me, OrganizationMembership, OrganizationType, UserType,
 )
 from api.relay import decode_opt
-from api.resolve import attempt
+from api.resolve import attempt, query
 from api.session import (
     DEVICE_COOKIE, clear_session_cookie, client_address, cookie_token_from, set_device_cookie, set_session_cookie,
     token_from,
@@ -131,6 +132,20 @@ class IdentityQuery:
     async def me(self, info: Info) -> Me | None:
         actor = info.context.actor_or_none
         return await build_me(info, actor) if actor else None
+
+    @strawberry.field(description="Active members of my organization by name, to choose case assignees and "
+                                  "campaign or network leads from (at most `first`, 1-100, default 100). Needs "
+                                  "case:assign, campaign:manage or network:manage.")
+    async def colleagues(
+        self, info: Info,
+        search: Annotated[str | None, strawberry.argument(description="In names and emails.")] = None,
+        can: Annotated[str | None, strawberry.argument(description="Only members whose roles grant this permission "
+                                                                   "(resource:action, e.g. case:read).")] = None,
+        first: int | None = None,
+    ) -> list[UserType]:
+        ctx = info.context
+        return [UserType.of(u) for u in await query(lambda: users.list_colleagues(
+            ctx.db, ctx.actor, search=search, can=can, first=first))]
 
 
 @strawberry.type

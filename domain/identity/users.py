@@ -26,7 +26,7 @@ from domain.identity.models import (
     Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, TokenPurpose, User, UserToken,
 )
 from domain.identity.roles import (
-    ADMIN, all_role_names, check_may_confer, lock_organization, permissions_of_roles,
+    ADMIN, all_role_names, check_may_confer, known_permission, lock_organization, permissions_of_roles,
 )
 from domain.identity.service import (
     EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
@@ -283,6 +283,42 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
         views = await _views(s, org_id, pairs)
         audit(s, actor, "user.list", entity_type="user", detail={"count": min(len(views), size)})
     return make_page(views, lambda m: (m.user.email, m.user.id), size, total)
+
+
+# Who may list their colleagues: those who choose people (case assignees, campaign and network leads).
+COLLEAGUE_PERMISSIONS = (("case", "assign"), ("campaign", "manage"), ("network", "manage"))
+MAX_COLLEAGUES = 100
+
+
+async def list_colleagues(db: Database, actor: Actor, *, search: str | None = None, can: str | None = None,
+                          first: int | None = None) -> list[User]:
+    """Active members of my organization by name, to choose assignees and leads from (no roles, statuses or
+    activity: those stay with user:manage). `can` ("resource:action"): only members whose roles grant it, e.g.
+    case:read for assignees who can open the case. Needs case:assign, campaign:manage or network:manage."""
+    if not any(actor.can(r, a) for r, a in COLLEAGUE_PERMISSIONS):
+        raise DomainError(ErrorCode.FORBIDDEN, "You do not have permission to choose colleagues.")
+    size = MAX_COLLEAGUES if first is None else first
+    if not 1 <= size <= MAX_COLLEAGUES:
+        raise invalid(f"first must be between 1 and {MAX_COLLEAGUES}.", "first")
+    org_id = actor.organization_id
+    q = select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.organization_id == org_id, Membership.active.is_(True))
+    if search and search.strip():
+        term = search.strip().lower()[:200]  # literally: % and _ are not wildcards
+        q = q.where(or_(func.lower(User.display_name).contains(term, autoescape=True),
+                        func.lower(User.email).contains(term, autoescape=True)))
+    async with db.reader() as s:
+        if can is not None:
+            resource, _, action = can.strip().partition(":")
+            known_permission(resource, action, "can")
+            granting = select(PolicyRule.v0).where(
+                PolicyRule.organization_id == org_id, PolicyRule.ptype == "p", PolicyRule.v1 == str(org_id),
+                PolicyRule.v2 == resource, PolicyRule.v3 == action)
+            subjects = await s.scalars(select(PolicyRule.v0).where(
+                PolicyRule.organization_id == org_id, PolicyRule.ptype == "g", PolicyRule.v2 == str(org_id),
+                PolicyRule.v1.in_(granting)))
+            q = q.where(User.id.in_([uuid.UUID(x.removeprefix("user:")) for x in subjects if x.startswith("user:")]))
+        return list(await s.scalars(q.order_by(func.lower(User.display_name), User.id).limit(size)))
 
 
 # ---------------------------------------------------------------- invitations

@@ -361,3 +361,38 @@ async def test_an_invitation_in_a_language_not_offered_is_refused(api, db, world
     ok = await _invite(api, world, email, language=" ES ")  # a code the organization offers, tidied
     [mail] = await mails_to(db, user_uuid(ok["user"]["id"]), "user_invitation")
     assert mail.language == "es"
+
+
+COLLEAGUES = "query($s: String, $can: String, $first: Int) { colleagues(search: $s, can: $can, first: $first) { id displayName } }"
+
+
+async def test_colleagues_to_choose_assignees_and_leads_from(api, world, other_world):
+    names = lambda body: [u["displayName"] for u in body["colleagues"]]  # noqa: E731
+    everyone = ["Ada Admin", "Advocate", "Advocate South", "Campaign Lead", "Viewer"]  # active members, by name
+    for role in ("advocate", "campaign_lead", "admin"):
+        assert names(await api.data(COLLEAGUES, token=world.tokens[role])) == everyone
+    # only those whose roles grant a permission: who could open a case assigned to them
+    assert names(await api.data(COLLEAGUES, {"can": "case:read"}, world.tokens["advocate"])) == [
+        "Ada Admin", "Advocate", "Advocate South", "Viewer"]
+    assert names(await api.data(COLLEAGUES, {"can": "network:lead"}, world.tokens["admin"])) == [
+        "Ada Admin", "Campaign Lead"]
+    assert names(await api.data(COLLEAGUES, {"s": "SOUTH"}, world.tokens["advocate"])) == ["Advocate South"]
+    assert names(await api.data(COLLEAGUES, {"s": "%"}, world.tokens["advocate"])) == []  # literally
+    assert names(await api.data(COLLEAGUES, {"first": 2}, world.tokens["advocate"])) == everyone[:2]
+    # a viewer chooses nobody
+    body = await api(COLLEAGUES, token=world.tokens["viewer"])
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # a deactivated member is no longer offered
+    done = (await api.data(DEACTIVATE, {"i": {"userId": world.gid("User", world.users["viewer"])}},
+                           world.tokens["admin"]))["deactivateUser"]
+    assert done["errors"] == []
+    assert "Viewer" not in names(await api.data(COLLEAGUES, token=world.tokens["advocate"]))
+    # bad input: a typed error
+    for variables, field in (({"can": "case:fly"}, "can"), ({"first": 0}, "first"), ({"first": 101}, "first")):
+        body = await api(COLLEAGUES, variables, world.tokens["advocate"])
+        assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "VALIDATION"
+        assert body["errors"][0]["extensions"]["field"] == field
+    # another organization's members are never listed (its own, named alike, are)
+    theirs = (await api.data(COLLEAGUES, token=other_world.tokens["advocate"]))["colleagues"]
+    assert [u["displayName"] for u in theirs] == everyone
+    assert not {u["id"] for u in theirs} & {world.gid("User", u) for u in world.users.values()}

@@ -332,8 +332,9 @@ class Entry:
 
 
 def grant(permission: str) -> frozenset[str]:
-    resource, action = permission.split(":")
-    return frozenset(r for r, res, act in default_grants() if (res, act) == (resource, action))
+    """The roles granted the permission ("resource:action"), or any of several ("a:b|c:d")."""
+    wanted = {tuple(p.split(":")) for p in permission.split("|")}
+    return frozenset(r for r, res, act in default_grants() if (res, act) in wanted)
 
 
 def entry(op: str, vars: Callable[[Refs], dict] = lambda r: {}, permission: str | None = None,
@@ -580,6 +581,10 @@ MATRIX: dict[str, Entry] = {
     "users": entry("query($f: UserFilter) { users(filter: $f, first: 100) { edges { node { user { id } } } } }",
                    lambda r: {"f": {"search": r.tag}}, "user:manage", "member", roles={"admin"}, kind="list",
                    shows="member"),
+    # the people one may choose (assignees, campaign and network leads): names only, active members
+    "colleagues": entry("query($s: String) { colleagues(search: $s) { id displayName } }",
+                        lambda r: {"s": f"Member {r.tag}"}, "case:assign|campaign:manage|network:manage", "member",
+                        roles={"admin", "advocate", "campaign_lead"}, kind="list", shows="member"),
     "roles": entry("query { roles { name builtIn grants { key } } }",  # role:manage or user:manage: admins
                    permission="role:manage", needs="role", roles={"admin"}, kind="list", shows="role"),
     "permissionCatalog": entry("query { permissionCatalog { key } }", permission="role:manage", roles={"admin"},

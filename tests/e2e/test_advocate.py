@@ -229,6 +229,38 @@ def test_case_page_note_status_consent_and_escalation(page):
     expect(escalations).to_contain_text(f"meet the family {tag}")
 
 
+def test_assigning_a_case_to_colleagues(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Okafor family {tag}", title=f"No bus since the move {tag}")
+    case_id = page.url.split("/cases/")[1].split("?")[0]
+    panel = page.locator("section", has=page.get_by_role("heading", name="Who works on this case"))
+    advocates = page.locator("dt", has_text=re.compile(r"^Advocates$")).locator("xpath=following-sibling::dd[1]")
+
+    panel.get_by_label("Find a colleague").fill("nadège")
+    panel.get_by_role("checkbox", name="Nadège Pierre-Louis").check()
+    panel.get_by_label("Find a colleague").fill("Darnell")  # a campaign lead cannot open cases: not offered
+    expect(panel.get_by_text("No colleague matches.")).to_be_visible()
+    expect(panel.get_by_role("checkbox", name="Nadège Pierre-Louis")).to_be_checked()  # still listed, still ticked
+    panel.get_by_role("button", name="Save assignees").click()
+    expect(panel.get_by_text("Assignees saved.")).to_be_visible()
+    expect(advocates).to_contain_text("Nadège Pierre-Louis")
+    expect(page.locator("ol.timeline li").first).to_contain_text("Assignees changed")
+
+    # unticked and saved: no longer on the case (as the server says too)
+    panel.get_by_label("Find a colleague").fill("")
+    panel.get_by_role("checkbox", name="Nadège Pierre-Louis").uncheck()
+    panel.get_by_role("button", name="Save assignees").click()
+    expect(advocates).not_to_contain_text("Nadège")
+    names = [a["displayName"] for a in graphql(page, "query($id: ID!) { case(id: $id) { assignees { displayName } } }",
+                                                {"id": case_id})["case"]["assignees"]]
+    assert "Nadège Pierre-Louis" not in names
+    if "Rosa Mejía" not in names:  # an intake need not assign its advocate: one click does
+        panel.get_by_role("button", name="Assign me").click()
+        expect(advocates).to_contain_text("Rosa Mejía")
+    expect(panel.get_by_role("button", name="Assign me")).to_have_count(0)
+
+
 def test_update_conflict_shows_the_latest_version(page):
     sign_in(page)
     tag = uuid.uuid4().hex[:6]

@@ -27,9 +27,10 @@ const EditorDataDocument = graphql(`
   }
 `);
 
+// co-leads: colleagues who can see campaigns
 const MembersDocument = graphql(`
   query CampaignLeadCandidates {
-    users(filter: { status: [ACTIVE] }, first: 100) { edges { node { user { id displayName } } } }
+    colleagues(can: "campaign:read", first: 100) { id displayName }
   }
 `);
 
@@ -106,11 +107,11 @@ export default function CampaignEditor() {
   const { id } = useParams();
   const editing = !!id;
   const { t, te } = useI18n();
-  const { me, can } = useSession();
+  const { me } = useSession();
   const navigate = useNavigate();
   usePageTitle(t(editing ? "campaigns.editTitle" : "campaigns.newTitle"));
   const { data, error, loading } = useQuery(EditorDataDocument, { id: id ?? "", editing });
-  const members = useQuery(MembersDocument, undefined, { skip: !can("user:manage") });
+  const members = useQuery(MembersDocument);
   const [form, setForm] = useState<Form | null>(editing ? null : { ...EMPTY, leadIds: me ? [me.user.id] : [] });
   const { busy, errors, fail, run } = useAction(FIELDS);
   const [version, setVersion] = useState<number | null>(null);
@@ -148,7 +149,7 @@ export default function CampaignEditor() {
   const candidates = new Map<string, string>();
   for (const l of campaign?.leads ?? []) candidates.set(l.id, l.displayName);
   if (me) candidates.set(me.user.id, me.user.displayName);
-  for (const e of members.data?.users.edges ?? []) candidates.set(e.node.user.id, e.node.user.displayName);
+  for (const u of members.data?.colleagues ?? []) candidates.set(u.id, u.displayName);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

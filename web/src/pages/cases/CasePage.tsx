@@ -8,6 +8,7 @@ import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { CaseDetails } from "./case/CaseDetails";
 import { StatusChange } from "./case/StatusChange";
+import { Assignees } from "./case/Assignees";
 import { Timeline } from "./case/Timeline";
 import { Consents } from "./case/Consents";
 import { Deadlines } from "./case/Deadlines";
@@ -134,6 +135,7 @@ export default function CasePage() {
       </section>
       {can("case:update") && <CaseDetails data={c} reload={reloadCase} />}
       {can("case:transition") && c.allowedTransitions.length > 0 && <StatusChange data={c} reload={reloadCase} />}
+      {can("case:assign") && <Assignees data={c} reload={reloadCase} />}
       <Escalations data={c} ladder={data!.escalationLadder} reload={reloadCase} />
       <Consents data={c} reload={reloadCase} />
       <Deadlines data={c} reload={reloadCase} />

@@ -1,19 +1,19 @@
 // The networks my organization convened or joined. Admins with network:manage convene one, hand its join code to
 // the organizations they invite and name its leads; with network:join they opt in with a code, or out again.
 // A lead opens the network's statistics from here.
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { graphql } from "../../gql";
-import type { NetworkKind, NetworkLeadCandidatesQuery, NetworksQuery } from "../../gql/graphql";
+import type { NetworkKind, NetworksQuery } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { request, RequestError } from "../../lib/graphql";
+import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { CheckGroup } from "../admin/shared";
 import { ADMIN_WORDING } from "../admin/errors";
 import { useAction } from "../../lib/useAction";
-import { leadCandidates, type MemberLike } from "./networks";
+import { leadCandidates } from "./networks";
 import "./networks.css";
 
 const NetworksDocument = graphql(`
@@ -26,12 +26,8 @@ const NetworksDocument = graphql(`
 `);
 
 const LeadCandidatesDocument = graphql(`
-  query NetworkLeadCandidates($after: String) {
-    users(filter: { active: true }, first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges { node { status roles user { id displayName email } } }
-    }
-    roles { name grants { key } }
+  query NetworkLeadCandidates {
+    colleagues(can: "network:lead", first: 100) { id displayName email }
   }
 `);
 
@@ -57,35 +53,6 @@ const SetNetworkLeadsDocument = graphql(`
 `);
 
 type Network = NetworksQuery["networks"][number];
-type People = { members: MemberLike[]; roles: NetworkLeadCandidatesQuery["roles"] };
-
-/** Every active member (page after page) and the roles' grants: whom a convener may name as a lead. */
-function usePeople(skip: boolean): { data: People | null; error: RequestError | null } {
-  const [state, setState] = useState<{ data: People | null; error: RequestError | null }>({ data: null, error: null });
-  useEffect(() => {
-    if (skip) return;
-    let live = true;
-    (async () => {
-      const members: MemberLike[] = [];
-      let after: string | null = null;
-      let roles: People["roles"] = [];
-      for (;;) {
-        const page: NetworkLeadCandidatesQuery = await request(LeadCandidatesDocument, { after });
-        members.push(...page.users.edges.map((e) => e.node));
-        roles = page.roles;
-        if (!page.users.pageInfo.hasNextPage || !page.users.pageInfo.endCursor) break;
-        after = page.users.pageInfo.endCursor;
-      }
-      if (live) setState({ data: { members, roles }, error: null });
-    })().catch((e) => {
-      if (live) setState({ data: null, error: e instanceof RequestError ? e : new RequestError("INTERNAL", String(e)) });
-    });
-    return () => {
-      live = false;
-    };
-  }, [skip]);
-  return state;
-}
 type Candidate = { id: string; label: string };
 const KINDS: NetworkKind[] = ["COALITION", "NATIONAL_NETWORK"];
 
@@ -94,8 +61,7 @@ export default function Networks() {
   const { can } = useSession();
   usePageTitle(t("networks.title"));
   const list = useQuery(NetworksDocument);
-  const mayPickLeads = can("network:manage") && can("user:manage");
-  const people = usePeople(!mayPickLeads);
+  const people = useQuery(LeadCandidatesDocument, undefined, { skip: !can("network:manage") });
   const networks = list.data?.networks ?? [];
   // said at page level: after leaving, the network's card (and its own status line) is gone
   const [notice, setNotice] = useState<string | null>(null);
@@ -116,9 +82,7 @@ export default function Networks() {
             key={n.id}
             network={n}
             candidates={
-              people.data
-                ? leadCandidates(people.data.members, people.data.roles, n.leads)
-                : null
+              people.data ? leadCandidates(people.data.colleagues, n.leads) : null
             }
             changed={list.reload}
             announce={setNotice}

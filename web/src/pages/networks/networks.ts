@@ -40,28 +40,23 @@ export function sideBySide(
   };
 }
 
-export interface MemberLike {
-  status: string;
-  roles: readonly string[];
-  user: { id: string; displayName: string; email: string };
+export interface PersonLike {
+  id: string;
+  displayName: string;
+  email: string;
 }
 
 /**
- * Who can usefully be named a lead: active members holding a role that grants network:lead (anyone else named
- * would see nothing). Current leads stay listed (even if no longer such a member) so they can be removed.
- * Sorted by label.
+ * Whom a convener may name a lead: the colleagues the server lists as holding network:lead (anyone else named
+ * would see nothing), and the current leads (even if no longer such members, so they can be removed). Sorted by
+ * label.
  */
 export function leadCandidates(
-  members: readonly MemberLike[],
-  roles: readonly { name: string; grants: readonly { key: string }[] }[],
-  currentLeads: readonly MemberLike["user"][],
+  colleagues: readonly PersonLike[],
+  currentLeads: readonly PersonLike[],
 ): { id: string; label: string }[] {
-  const leading = new Set(roles.filter((r) => r.grants.some((g) => g.key === "network:lead")).map((r) => r.name));
-  const label = (u: MemberLike["user"]) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
+  const label = (u: PersonLike) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
   const out = new Map<string, string>();
-  for (const m of members) {
-    if (m.status === "ACTIVE" && m.roles.some((r) => leading.has(r))) out.set(m.user.id, label(m.user));
-  }
-  for (const u of currentLeads) out.set(u.id, label(u));
+  for (const u of [...colleagues, ...currentLeads]) out.set(u.id, label(u));
   return [...out].map(([id, l]) => ({ id, label: l })).sort((a, b) => a.label.localeCompare(b.label));
 }
