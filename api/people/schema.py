@@ -170,7 +170,8 @@ class PeopleQuery:
         found = await fetch(run)
         return FamilyType.of(found, ctx.actor) if found else None
 
-    @strawberry.field(description="Families in my record scope, newest first.")
+    @strawberry.field(description="Families in my record scope, newest first. `search` (needs family:identity) "
+                                  "looks in family names, phone numbers and their students' names.")
     async def families(self, info: Info, search: str | None = None, chapter_id: strawberry.ID | None = None,
                        preferred_language: str | None = None, first: int | None = None,
                        after: str | None = None) -> Connection[FamilyType]:

@@ -155,9 +155,13 @@ async def list_families(
         if not actor.can("family", "identity"):
             raise DomainError(ErrorCode.FORBIDDEN, "Searching families by name needs the family identity permission.",
                               "search")
-        term = search.strip().lower()  # literally: % and _ are not wildcards
+        term = search.strip().lower()[:200]  # literally: % and _ are not wildcards
+        student = select(Student.id).where(
+            Student.organization_id == actor.organization_id, Student.family_id == Family.id,
+            or_(func.lower(Student.first_name + " " + Student.last_name).contains(term, autoescape=True),
+                func.lower(Student.last_name + " " + Student.first_name).contains(term, autoescape=True)))
         q = q.where(or_(func.lower(Family.display_name).contains(term, autoescape=True),
-                        func.lower(Family.phone).contains(term, autoescape=True)))
+                        func.lower(Family.phone).contains(term, autoescape=True), student.exists()))
     if chapter_id:
         q = q.where(Family.chapter_id == chapter_id)
     if language:

@@ -261,6 +261,49 @@ def test_assigning_a_case_to_colleagues(page):
     expect(panel.get_by_role("button", name="Assign me")).to_have_count(0)
 
 
+def test_a_returning_family_gets_a_new_case_from_its_page(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Baptiste family {tag}", title=f"Evaluation never scheduled {tag}")
+    # the case page names the family: a link to its page
+    page.get_by_role("link", name=f"Baptiste family {tag}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Baptiste family {tag}")
+
+    # found again from Families, by the family's name or a student's
+    page.get_by_role("link", name="Families", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Families")
+    page.get_by_label("Find a family").fill(f"baptiste family {tag}")
+    page.get_by_role("button", name="Find", exact=True).click()
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Mateo Ortega")
+    rows.first.get_by_role("link").click()
+    cases = page.locator("section", has=page.get_by_role("heading", name="Cases"))
+    expect(cases).to_contain_text(f"Evaluation never scheduled {tag}")
+    expect(page.locator("section", has=page.get_by_role("heading", name="Students"))).to_contain_text("Mateo Ortega")
+
+    # a new issue of the same family: its one student and the student's school come chosen
+    page.get_by_role("button", name="Open a new case for this family").click()
+    expect(page.get_by_label("Student", exact=True)).to_have_value(re.compile(r".+"))
+    expect(page.get_by_label("School", exact=True)).not_to_have_value("")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_role("alert")).to_contain_text("Some required fields are empty")
+    page.get_by_label(re.compile(r"^Issue")).select_option(label="Language access")
+    page.get_by_label("Specific issue").select_option(label="No interpreter")
+    page.get_by_label("Title").fill(f"No interpreter at the meeting {tag}")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page).to_have_url(re.compile(r"/cases/[^/?]+\?created=1"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"No interpreter at the meeting {tag}")
+    expect(page.get_by_text("Mateo Ortega")).to_be_visible()
+
+    # one family with both cases, not a second family
+    page.get_by_role("link", name=f"Baptiste family {tag}").click()
+    expect(cases.get_by_role("listitem")).to_have_count(2)
+    found = graphql(page, "query($q: String) { families(search: $q) { edges { node { id } } } }",
+                    {"q": f"Baptiste family {tag}"})["families"]["edges"]
+    assert len(found) == 1
+
+
 def test_update_conflict_shows_the_latest_version(page):
     sign_in(page)
     tag = uuid.uuid4().hex[:6]

@@ -126,6 +126,14 @@ def test_main_pages_have_no_serious_accessibility_violations(page):
     expect(page.get_by_label(re.compile(r"^Ladder level"))).to_be_visible()
     _assert_accessible(page, "escalation form")
 
+    page.get_by_role("link", name="Families", exact=True).click()
+    expect(page.locator("tbody tr").first).to_be_visible()
+    _assert_accessible(page, "families")
+    page.locator("tbody tr a").first.click()
+    page.get_by_role("button", name="Open a new case for this family").click()
+    expect(page.get_by_role("button", name="Open the case")).to_be_visible()
+    _assert_accessible(page, "family page with the new case form")
+
 
 def test_keyboard_only_sign_in(page):
     page.goto("/sign-in")

@@ -3,6 +3,7 @@ import { lazy } from "react";
 import { accountRoutes } from "../pages/account/routes";
 import { adminRoutes } from "../pages/admin/routes";
 import { campaignRoutes } from "../pages/campaigns/routes";
+import { familyRoutes } from "../pages/families/routes";
 import { caseRoutes } from "../pages/cases/routes";
 import { importRoutes } from "../pages/imports/routes";
 import { networkRoutes } from "../pages/networks/routes";
@@ -15,6 +16,7 @@ export const routes: PageRoute[] = [
   { path: "/accept-invite", page: lazy(() => import("../pages/AcceptInvitation")), public: true },
   { path: "/reset-password", page: lazy(() => import("../pages/ResetPassword")), public: true },
   ...caseRoutes,
+  ...familyRoutes,
   ...campaignRoutes,
   ...networkRoutes,
   ...adminRoutes,

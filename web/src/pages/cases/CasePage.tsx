@@ -99,7 +99,9 @@ export default function CasePage() {
           <dd>{te("CasePriority", c.priority)}</dd>
           <dt>{t("case.family")}</dt>
           <dd>
-            {c.family.redacted ? t("case.redacted") : c.family.displayName}
+            <Link to={`/families/${encodeURIComponent(c.family.id)}`}>
+              {c.family.redacted ? t("case.redacted") : c.family.displayName}
+            </Link>
             {c.family.interpreterNeeded && ` · ${t("family.interpreterNeeded")}`}
           </dd>
           {c.student && (

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
-import type { CaseCategory, CasePriority, CaseSubcategory, EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
+import type { EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
@@ -10,13 +10,10 @@ import { newIdempotencyKey } from "../../lib/idempotency";
 import { useSession } from "../../lib/session";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
-
-const IntakeDataDocument = graphql(`
-  query IntakeData {
-    caseTaxonomy { code label subcategories { code label } }
-    schools(first: 100) { edges { node { id name district { id name } } } }
-  }
-`);
+import { FAMILY_LANGUAGES, languageName } from "../../lib/languages";
+import {
+  CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, SchoolOptions, type CaseForm,
+} from "./CaseFields";
 
 const RecordIntakeDocument = graphql(`
   mutation RecordIntake($input: RecordIntakeInput!) {
@@ -28,38 +25,27 @@ const RecordIntakeDocument = graphql(`
 const FIELDS = [
   ...["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"].map((k) => `family.${k}`),
   ...["firstName", "lastName", "grade", "schoolId"].map((k) => `student.${k}`),
-  ...["category", "subcategory", "title", "narrative", "incidentOn", "nextActionDueOn"].map((k) => `case.${k}`),
+  ...caseFieldNames("case."),
 ];
 
-export const FAMILY_LANGUAGES = ["en", "es", "pt", "ht", "kea", "vi", "zh", "ar", "so", "ru", "fr"];
 const SPED: SpecialEducationStatus[] = ["UNKNOWN", "NONE", "EVALUATION_REQUESTED", "IEP", "PLAN_504"];
 const EL: EnglishLearnerStatus[] = ["UNKNOWN", "NOT_EL", "EL", "FORMER_EL"];
-const PRIORITIES: CasePriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
 const GRADES = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
-
-
-export function languageName(uiLang: string, code: string): string {
-  try {
-    return new Intl.DisplayNames([uiLang], { type: "language" }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 export default function Intake() {
   const { t, te, lang } = useI18n();
   const { me } = useSession();
   const navigate = useNavigate();
   usePageTitle(t("intake.title"));
-  const { data, error, loading } = useQuery(IntakeDataDocument);
+  const { data, error, loading } = useQuery(CaseFormDataDocument);
 
   const chapters = me?.chapters.length ? me.chapters : (me?.organizationChapters ?? []);
   const [f, setF] = useState({
     displayName: "", chapterId: chapters[0]?.id ?? "", guardianName: "", relationship: "", phone: "", email: "",
     preferredLanguage: lang, interpreterNeeded: false,
     firstName: "", lastName: "", grade: "", schoolId: "", specialEducation: "UNKNOWN", englishLearner: "UNKNOWN",
-    category: "", subcategory: "", title: "", narrative: "", priority: "NORMAL", incidentOn: "", nextActionDueOn: "",
   });
+  const [kase, setKase] = useState<CaseForm>(EMPTY_CASE);
   // One key per form: a retry after a lost answer gets the intake already recorded instead of a second one.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const { busy, errors, fail, reset, run } = useAction(FIELDS);
@@ -68,8 +54,6 @@ export default function Intake() {
 
   if (error) return <LoadError error={error} />;
   if (loading && !data) return <Loading />;
-  const taxonomy = data!.caseTaxonomy;
-  const subcategories = taxonomy.find((c) => c.code === f.category)?.subcategories ?? [];
   const schools = data!.schools.edges.map((e) => e.node);
 
   /** The required fields left empty, each with its message. */
@@ -81,10 +65,7 @@ export default function Intake() {
     need("family.displayName", f.displayName);
     need("student.firstName", f.firstName);
     need("student.lastName", f.lastName);
-    need("case.category", f.category);
-    need("case.subcategory", f.subcategory);
-    need("case.title", f.title);
-    return fields;
+    return { ...fields, ...missingCaseFields(kase, t("intake.required"), "case.") };
   }
 
   async function submit(e: FormEvent) {
@@ -115,16 +96,7 @@ export default function Intake() {
             specialEducation: f.specialEducation as SpecialEducationStatus,
             englishLearner: f.englishLearner as EnglishLearnerStatus,
           },
-          case: {
-            schoolId: f.schoolId || null,
-            category: f.category as CaseCategory,
-            subcategory: f.subcategory as CaseSubcategory,
-            title: f.title.trim(),
-            narrative: f.narrative.trim() || null,
-            priority: f.priority as CasePriority,
-            incidentOn: f.incidentOn || null,
-            nextActionDueOn: f.nextActionDueOn || null,
-          },
+          case: { ...caseInput(kase), schoolId: f.schoolId || null },
           idempotencyKey,
         },
       });
@@ -211,16 +183,12 @@ export default function Intake() {
                 </select>
               )}
             </Field>
-            <Field label={t("student.school")} error={errors.fields["student.schoolId"]}>
+            {/* the case's school is the student's: an error on either is said here */}
+            <Field label={t("student.school")} error={errors.fields["student.schoolId"] ?? errors.fields["case.schoolId"]}>
               {(p) => (
                 <select {...p} value={f.schoolId} onChange={set("schoolId")}>
                   <option value="">{t("common.notSet")}</option>
-                  {schools.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                      {s.district ? ` (${s.district.name})` : ""}
-                    </option>
-                  ))}
+                  <SchoolOptions schools={schools} />
                 </select>
               )}
             </Field>
@@ -251,57 +219,7 @@ export default function Intake() {
 
         <fieldset>
           <legend>{t("intake.case")}</legend>
-          <div className="grid2">
-            <Field label={t("case.category")} error={errors.fields["case.category"]} required>
-              {(p) => (
-                <select {...p} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value, subcategory: "" })}>
-                  <option value="">{t("common.choose")}</option>
-                  {taxonomy.map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {te("CaseCategory", c.code, c.label)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t("case.subcategory")} error={errors.fields["case.subcategory"]} required>
-              {(p) => (
-                <select {...p} value={f.subcategory} onChange={set("subcategory")} disabled={!f.category}>
-                  <option value="">{t("common.choose")}</option>
-                  {subcategories.map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {te("CaseSubcategory", c.code, c.label)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
-          <Field label={t("case.title")} hint={t("case.titleHint")} error={errors.fields["case.title"]} required>
-            {(p) => <input {...p} value={f.title} onChange={set("title")} autoComplete="off" />}
-          </Field>
-          <Field label={t("case.narrative")} error={errors.fields["case.narrative"]}>
-            {(p) => <textarea {...p} value={f.narrative} onChange={set("narrative")} />}
-          </Field>
-          <div className="grid2">
-            <Field label={t("case.priority")}>
-              {(p) => (
-                <select {...p} value={f.priority} onChange={set("priority")}>
-                  {PRIORITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {te("CasePriority", s)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t("case.incidentOn")} error={errors.fields["case.incidentOn"]}>
-              {(p) => <input {...p} type="date" value={f.incidentOn} onChange={set("incidentOn")} />}
-            </Field>
-            <Field label={t("case.nextActionDueOn")} error={errors.fields["case.nextActionDueOn"]}>
-              {(p) => <input {...p} type="date" value={f.nextActionDueOn} onChange={set("nextActionDueOn")} />}
-            </Field>
-          </div>
+          <CaseFields value={kase} onChange={setKase} errors={errors.fields} prefix="case." taxonomy={data!.caseTaxonomy} />
         </fieldset>
         <button type="submit" disabled={busy}>
           {t("intake.submit")}

@@ -1,0 +1,124 @@
+// The families in my record scope, newest first; with family:identity, found by name, phone or a student's name.
+import { useState, type FormEvent } from "react";
+import { Link, useSearchParams } from "react-router-dom";
+import { graphql } from "../../gql";
+import { Field, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { useI18n } from "../../i18n/I18n";
+import { useQuery } from "../../lib/useQuery";
+import { useSession } from "../../lib/session";
+import { languageName } from "../../lib/languages";
+
+const FamiliesDocument = graphql(`
+  query Families($search: String, $after: String) {
+    families(search: $search, first: 25, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id displayName redacted preferredLanguage interpreterNeeded phone chapter { name }
+          students { id firstName lastName grade }
+        }
+      }
+    }
+  }
+`);
+
+export default function Families() {
+  const { t, lang, number } = useI18n();
+  const { can } = useSession();
+  usePageTitle(t("families.title"));
+  const [params, setParams] = useSearchParams();
+  const search = params.get("q")?.trim() || null;
+  const [q, setQ] = useState(search ?? "");
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { data, error, loading } = useQuery(FamiliesDocument, { search, after: cursors[cursors.length - 1] });
+  const families = data?.families;
+  const mayFind = can("family:identity");
+
+  function find(e: FormEvent) {
+    e.preventDefault();
+    setCursors([null]);
+    setParams(q.trim() ? { q: q.trim() } : {}, { replace: true });
+  }
+
+  return (
+    <>
+      <h1>{t("families.title")}</h1>
+      {mayFind && (
+        <form onSubmit={find} role="search" aria-label={t("families.find")}>
+          <div className="filters">
+            <Field label={t("families.search")} hint={t("families.searchHint")}>
+              {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
+            </Field>
+          </div>
+          <div className="actions">
+            <button type="submit">{t("families.find")}</button>
+            {can("case:create") && (
+              <Link className="button-link" to="/intake">
+                {t("families.newIntake")}
+              </Link>
+            )}
+          </div>
+        </form>
+      )}
+      {error && <LoadError error={error} />}
+      {loading && !families && <Loading />}
+      {families && (
+        <>
+          <p role="status" aria-live="polite" className="muted">
+            {search ? t("families.matching", { search }) : t("families.newestFirst")}
+            {loading && ` · ${t("common.loading")}`}
+          </p>
+          <div className="table-wrap">
+            <table className="responsive">
+              <caption className="muted" style={{ textAlign: "left" }}>
+                {t("caseload.page", { page: number(cursors.length) })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("family.displayName")}</th>
+                  <th scope="col">{t("families.students")}</th>
+                  <th scope="col">{t("family.language")}</th>
+                  <th scope="col">{t("family.chapter")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {families.edges.map(({ node: f }) => (
+                  <tr key={f.id}>
+                    <td>
+                      <Link to={`/families/${encodeURIComponent(f.id)}`}>{f.redacted ? t("case.redacted") : f.displayName}</Link>
+                      {f.phone && <span className="muted"> · {f.phone}</span>}
+                    </td>
+                    <td data-label={t("families.students")}>
+                      {f.students
+                        .map((s) => [s.firstName, s.lastName].filter(Boolean).join(" ") || t("case.redacted"))
+                        .join(", ")}
+                    </td>
+                    <td data-label={t("family.language")}>
+                      {languageName(lang, f.preferredLanguage)}
+                      {f.interpreterNeeded && ` · ${t("family.interpreterNeeded")}`}
+                    </td>
+                    <td data-label={t("family.chapter")}>{f.chapter?.name ?? ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {families.edges.length === 0 && <p>{search ? t("families.noMatch") : t("families.none")}</p>}
+          <nav className="pager" aria-label={t("caseload.paging")}>
+            <button type="button" className="secondary" disabled={cursors.length <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
+              {t("caseload.previous")}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!families.pageInfo.hasNextPage || loading}
+              onClick={() => setCursors([...cursors, families.pageInfo.endCursor ?? null])}
+            >
+              {t("caseload.next")}
+            </button>
+          </nav>
+        </>
+      )}
+    </>
+  );
+}
