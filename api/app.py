@@ -147,7 +147,8 @@ def _start_outbox_worker(db: Database, settings: Settings):
     from domain.outbox.worker import run_worker
     stop = asyncio.Event()
     task = asyncio.create_task(run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url,
-                                          time_zone=settings.time_zone), name="advocase-outbox-worker")
+                                          time_zone=settings.time_zone, digest_hour=settings.digest_hour),
+                               name="advocase-outbox-worker")
     return stop, task, settings.mail.timeout_seconds
 
 

@@ -106,7 +106,8 @@ async def _worker(settings: Settings, *, once: bool) -> int:
     try:
         if once:
             from domain.notifications.jobs import run_jobs
-            jobs = await run_jobs(db, public_url=settings.public_url, time_zone=settings.time_zone)
+            jobs = await run_jobs(db, public_url=settings.public_url, time_zone=settings.time_zone,
+                                  digest_hour=settings.digest_hour)
             print(f"notifications: {jobs['notifications']} new, {jobs['digests']} digest(s) queued")
             sent = await deliver_all_due(db, settings.mail)
             counts = await outbox_counts(db)
@@ -117,7 +118,7 @@ async def _worker(settings: Settings, *, once: bool) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await run_worker(db, settings.mail, stop_event=stop, public_url=settings.public_url,
-                         time_zone=settings.time_zone)
+                         time_zone=settings.time_zone, digest_hour=settings.digest_hour)
         return 0
     finally:
         await db.dispose()

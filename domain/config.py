@@ -96,6 +96,8 @@ class Settings:
     # The organizations' local time (IANA name): what "today" is for opened-on defaults, "not in the future",
     # answers and deadlines. A server clock in UTC is a day ahead of US evenings.
     time_zone: str = "America/New_York"
+    # the hour (0-23, on each organization's clock) from which the day's notification digests go out
+    digest_hour: int = 7
 
     def today(self, zone: str | None = None) -> date:
         """Today's date where the organization works (its own zone, else time_zone), not on the server's clock."""
@@ -151,7 +153,11 @@ class Settings:
             login_lockout_minutes=int(e.get("ADVOCASE_LOGIN_LOCKOUT_MINUTES") or 15),
             metrics_token=e.get("ADVOCASE_METRICS_TOKEN") or None,
             time_zone=e.get("ADVOCASE_TIME_ZONE") or cls.time_zone,
+            digest_hour=int(e.get("ADVOCASE_DIGEST_HOUR") or cls.digest_hour),
         )
+        if e.get("ADVOCASE_DIGEST_HOUR_UTC"):
+            raise ValueError("ADVOCASE_DIGEST_HOUR_UTC was replaced by ADVOCASE_DIGEST_HOUR, an hour on each "
+                             "organization's own clock (its time zone, else ADVOCASE_TIME_ZONE): set that instead")
         values.update(overrides)
         return cls(**values)
 
@@ -169,6 +175,8 @@ class Settings:
             raise ValueError("ADVOCASE_SECRET_KEY must be set to a random value of 32+ characters in production "
                              "(it is missing or still the development default); e.g. "
                              "python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if not 0 <= self.digest_hour <= 23:
+            raise ValueError(f"ADVOCASE_DIGEST_HOUR must be an hour from 0 to 23, not {self.digest_hour}")
         if self.session_idle_minutes < 1 or self.session_ttl_hours < 1:
             raise ValueError("ADVOCASE_SESSION_IDLE_MINUTES and ADVOCASE_SESSION_TTL_HOURS must be at least 1")
         if not 0 <= self.login_free_failures < self.login_lockout_failures or \

@@ -13,17 +13,18 @@ so running the job again, or on several workers at once, never notifies or mails
 - Each organization's events are judged on its own date (its time zone, else ADVOCASE_TIME_ZONE): an
   escalation due today is not overdue at 7 pm in New York because the server's clock has passed midnight UTC.
 - Events older than LOOK_BACK_DAYS are not notified (a first run on old data does not flood anyone).
-- The digest: once a day (from DIGEST_HOUR_UTC) each member with unread notifications not yet mailed, who
-  has not opted out, gets one mail in their language (template notification_digest, en/es) through the outbox.
+- The digest: once a day, from the digest hour (ADVOCASE_DIGEST_HOUR, default 7) of the organization's own
+  clock (its time zone, else ADVOCASE_TIME_ZONE), each member with unread notifications not yet mailed, who has
+  not opted out, gets one mail in their language (template notification_digest, en/es) through the outbox.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
 
@@ -46,10 +47,6 @@ LOOK_BACK_DAYS = 30
 JOB_INTERVAL = timedelta(minutes=5)
 DIGEST_MAX_ITEMS = 50
 OPEN = (EscalationStatus.SENT, EscalationStatus.ACKNOWLEDGED)
-
-
-def digest_hour() -> int:
-    return int(os.environ.get("ADVOCASE_DIGEST_HOUR_UTC", "12"))
 
 
 async def _recipients(s, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
@@ -121,8 +118,9 @@ def _item(n: Notification) -> dict:
             "responded_on": date.fromisoformat(d["respondedOn"]) if d.get("respondedOn") else None}
 
 
-async def send_digests(db: Database, *, today: date, public_url: str) -> int:
-    """Queue today's digest for every member who has unread, unmailed notifications; returns how many."""
+async def send_digests(db: Database, *, organization_id: uuid.UUID, today: date, public_url: str) -> int:
+    """Queue the organization's digest of `today` (its date) for every member who has unread, unmailed
+    notifications; returns how many."""
     async with db.reader() as s:
         pending = (await s.execute(
             select(Notification.organization_id, Notification.user_id).distinct()
@@ -131,7 +129,8 @@ async def send_digests(db: Database, *, today: date, public_url: str) -> int:
             .outerjoin(NotificationSetting, and_(
                 NotificationSetting.organization_id == Notification.organization_id,
                 NotificationSetting.user_id == Notification.user_id))
-            .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+            .where(Notification.organization_id == organization_id,
+                   Notification.emailed_at.is_(None), Notification.read_at.is_(None),
                    or_(NotificationSetting.email_digest.is_(None), NotificationSetting.email_digest.is_(True)),
                    or_(NotificationSetting.last_digest_on.is_(None), NotificationSetting.last_digest_on < today))
         )).all()
@@ -177,17 +176,21 @@ async def _digest(db: Database, org_id: uuid.UUID, user_id: uuid.UUID, *, today:
 
 
 async def run_jobs(db: Database, *, now: datetime | None = None, public_url: str = "http://127.0.0.1:8000",
-                   hour: int | None = None, time_zone: str = "UTC") -> dict[str, int]:
-    """One pass: detection on each organization's date (its time zone, else `time_zone`: the deployment's
-    ADVOCASE_TIME_ZONE), then (from the digest hour, UTC) the digests."""
+                   digest_hour: int = 7, time_zone: str = "UTC") -> dict[str, int]:
+    """One pass: detection on each organization's date, then (from `digest_hour` on its clock) its digests; the
+    organization's time zone, else `time_zone` (the deployment's ADVOCASE_TIME_ZONE)."""
     now = now or utcnow()
-    today = now.date()
     created = digests = 0
-    for org_id in await job_scopes(db):  # one organization at a time under row-level security (domain.tenancy)
-        with tenant(org_id):
+    for scope in await job_scopes(db):  # one organization at a time under row-level security (domain.tenancy)
+        with tenant(scope):
             created += await detect(db, now=now, time_zone=time_zone)
-            if now.hour >= (digest_hour() if hour is None else hour):
-                digests += await send_digests(db, today=today, public_url=public_url)
+            async with db.reader() as s:  # the scope's organization (or, without row-level security, all)
+                zones = (await s.execute(select(Organization.id, Organization.time_zone))).all()
+            for org_id, zone in zones:
+                local = now.astimezone(ZoneInfo(zone or time_zone))
+                if local.hour >= digest_hour:
+                    digests += await send_digests(db, organization_id=org_id, today=local.date(),
+                                                  public_url=public_url)
     if created or digests:
         log.info("notifications: %d new, %d digests queued", created, digests)
     return {"notifications": created, "digests": digests}

@@ -238,19 +238,20 @@ async def deliver_all_due(db: Database, mail_settings: MailSettings, *, now: dat
             return total
 
 
-async def _periodic_jobs(db: Database, public_url: str | None, time_zone: str) -> None:
+async def _periodic_jobs(db: Database, public_url: str | None, time_zone: str, digest_hour: int) -> None:
     """Jobs that run next to the delivery (domain/notifications/jobs.py: overdue and due-soon notifications,
     daily digests, which then go out through this outbox). Idempotent, so any number of workers may run them."""
     from domain.notifications.jobs import run_jobs
     try:
-        await run_jobs(db, time_zone=time_zone, **({"public_url": public_url} if public_url else {}))
+        await run_jobs(db, time_zone=time_zone, digest_hour=digest_hour,
+                       **({"public_url": public_url} if public_url else {}))
     except Exception:  # the database went away, ...: log, try again next time
         log.exception("periodic jobs failed")
 
 
 async def run_worker(db: Database, mail_settings: MailSettings, *, poll_seconds: float | None = None,
                      stop_event: asyncio.Event, batch: int = 20, public_url: str | None = None,
-                     time_zone: str = "UTC") -> None:
+                     time_zone: str = "UTC", digest_hour: int = 7) -> None:
     """Deliver until `stop_event` is set (a send in progress finishes first); run the periodic jobs every
     JOB_INTERVAL (domain/notifications/jobs.py)."""
     from domain.notifications.jobs import JOB_INTERVAL
@@ -264,7 +265,7 @@ async def run_worker(db: Database, mail_settings: MailSettings, *, poll_seconds:
     jobs_due = loop.time()
     while not stop_event.is_set():
         if loop.time() >= jobs_due:
-            await _periodic_jobs(db, public_url, time_zone)
+            await _periodic_jobs(db, public_url, time_zone, digest_hour)
             jobs_due = loop.time() + JOB_INTERVAL.total_seconds()
         claimed = 0
         try:

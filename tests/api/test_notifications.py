@@ -208,11 +208,11 @@ async def test_overdue_is_judged_on_the_organizations_date(api, db, world):
     just_after_midnight_utc = datetime.combine(esc.response_due_on + timedelta(days=1), time(0, 30),
                                                tzinfo=timezone.utc)
     overdue = ("ESCALATION_OVERDUE", esc.response_due_on)
-    await run_jobs(db, now=just_after_midnight_utc, hour=24, time_zone="America/New_York")
+    await run_jobs(db, now=just_after_midnight_utc, digest_hour=23, time_zone="America/New_York")
     assert overdue not in await kinds(db, world, "advocate")
     async with db.transaction() as s:
         await s.execute(update(Organization).where(Organization.id == world.org_id).values(time_zone="Europe/Berlin"))
-    await run_jobs(db, now=just_after_midnight_utc, hour=24, time_zone="America/New_York")
+    await run_jobs(db, now=just_after_midnight_utc, digest_hour=23, time_zone="America/New_York")
     assert (await kinds(db, world, "advocate")).count(overdue) == 1
 
 
@@ -231,10 +231,10 @@ async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, worl
     try:
         day = date.today() + timedelta(days=400)  # a day no other test sends digests on
         morning = datetime.combine(day, time(6), tzinfo=timezone.utc)
-        assert (await run_jobs(db, now=morning, hour=12))["digests"] == 0  # before the digest hour
+        assert (await run_jobs(db, now=morning, digest_hour=12))["digests"] == 0  # before the digest hour
         noon = datetime.combine(day, time(12, 30), tzinfo=timezone.utc)
-        await run_jobs(db, now=noon, hour=12)
-        await run_jobs(db, now=noon + timedelta(hours=3), hour=12)  # the same day again: nothing more
+        await run_jobs(db, now=noon, digest_hour=12)
+        await run_jobs(db, now=noon + timedelta(hours=3), digest_hour=12)  # the same day again: nothing more
         await deliver_all_due(db, smtp.settings)
         to = lambda role: [message_from_bytes(e.content, policy=policy.default)  # noqa: E731
                            for e in smtp.inbox.envelopes if world.emails[role] in e.rcpt_tos]
@@ -250,19 +250,52 @@ async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, worl
 
         # the next day, nothing new: no digest; a new notification: a new digest
         next_day = noon + timedelta(days=1)
-        await run_jobs(db, now=next_day, hour=12)
+        await run_jobs(db, now=next_day, digest_hour=12)
         await deliver_all_due(db, smtp.settings)
         assert len(to("advocate")) == 1
         admin_actor = await resolve_actor(db, world.tokens["admin"], idle=timedelta(hours=1))
         _, _, case2 = await a_case(db, world, "Restraint in class")
         await cases.assign_case(db, admin_actor, case2.id, [world.users["advocate"]])
-        await run_jobs(db, now=next_day + timedelta(hours=1), hour=12)
+        await run_jobs(db, now=next_day + timedelta(hours=1), digest_hour=12)
         await deliver_all_due(db, smtp.settings)
         mails = to("advocate")
         assert len(mails) == 2 and "Restraint in class" in mails[1].get_body(("plain",)).get_content()
         assert "No interpreter" not in mails[1].get_body(("plain",)).get_content()  # already mailed
     finally:
         smtp.stop()
+
+
+async def test_the_digest_goes_out_at_the_digest_hour_of_each_organizations_clock(api, db, world, other_world):
+    from sqlalchemy import update
+
+    from domain.identity.models import Organization
+    from domain.notifications.models import NotificationSetting
+
+    async with db.transaction() as s:  # Los Angeles and Berlin, 9 hours apart (mid-January: no daylight saving)
+        for w, zone in ((world, "America/Los_Angeles"), (other_world, "Europe/Berlin")):
+            await s.execute(update(Organization).where(Organization.id == w.org_id).values(time_zone=zone))
+    for w in (world, other_world):  # something for each organization's advocate to be told
+        admin, _, case = await a_case(db, w, "Bus never came")
+        await cases.assign_case(db, admin, case.id, [w.users["advocate"]])
+
+    async def last_digest(w) -> date | None:
+        async with db.reader() as s:
+            return await s.scalar(select(NotificationSetting.last_digest_on).where(
+                NotificationSetting.organization_id == w.org_id, NotificationSetting.user_id == w.users["advocate"]))
+
+    day = date(date.today().year + 3, 1, 15)
+    at = lambda hour, minute=0: datetime.combine(day, time(hour, minute), tzinfo=timezone.utc)  # noqa: E731
+    await run_jobs(db, now=at(14, 30), digest_hour=7)  # Berlin 15:30, Los Angeles 6:30
+    assert await last_digest(other_world) == day and await last_digest(world) is None
+    await run_jobs(db, now=at(15, 5), digest_hour=7)  # Los Angeles 7:05
+    assert await last_digest(world) == day
+    # 23:30 in Los Angeles is already the next day in UTC and in Berlin: Los Angeles' digest waits for its morning
+    admin, _, case = await a_case(db, world, "Second incident")
+    await cases.assign_case(db, admin, case.id, [world.users["advocate"]])
+    await run_jobs(db, now=at(7, 30) + timedelta(days=1), digest_hour=7)
+    assert await last_digest(world) == day
+    await run_jobs(db, now=at(15, 30) + timedelta(days=1), digest_hour=7)
+    assert await last_digest(world) == day + timedelta(days=1)
 
 
 async def org_name(db, world) -> str:

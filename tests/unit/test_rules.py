@@ -87,3 +87,12 @@ def test_production_refuses_a_default_or_short_secret():
     Settings.from_env({"ADVOCASE_ENV": "production", "ADVOCASE_SECRET_KEY": "x" * 40}).validate()
     assert Settings.from_env({}).secret_key == DEFAULT_SECRET and not Settings.from_env({}).production
     assert Settings.from_env({"ADVOCASE_ENV": "production", "ADVOCASE_SECRET_KEY": "x" * 40}).demo_on_first_start is False
+
+
+def test_the_digest_hour_is_an_hour_of_the_organizations_clock():
+    assert Settings.from_env({}).digest_hour == 7
+    assert Settings.from_env({"ADVOCASE_DIGEST_HOUR": "0"}).digest_hour == 0
+    with pytest.raises(ValueError, match="0 to 23"):
+        Settings.from_env({"ADVOCASE_DIGEST_HOUR": "24"}).validate()
+    with pytest.raises(ValueError, match="ADVOCASE_DIGEST_HOUR_UTC was replaced by ADVOCASE_DIGEST_HOUR"):
+        Settings.from_env({"ADVOCASE_DIGEST_HOUR_UTC": "12"})
