@@ -6,7 +6,8 @@ import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
-import { AdminNav, download } from "./shared";
+import { AdminNav } from "./shared";
+import { saveBlob } from "../../lib/download";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
 import { auditFilter, detailText } from "./audit";
@@ -82,7 +83,7 @@ export default function Audit() {
                 if (r.csv != null) {
                   rows = r.rowCount ?? 0;
                   truncated = !!r.truncated;
-                  download(`audit-${new Date().toISOString().slice(0, 10)}.csv`, r.csv);
+                  saveBlob(new Blob([r.csv], { type: "text/csv;charset=utf-8" }), `audit-${new Date().toISOString().slice(0, 10)}.csv`);
                 }
                 return r.errors;
               });

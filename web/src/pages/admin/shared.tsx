@@ -75,15 +75,3 @@ export function CheckGroup({ legend, options, value, onChange, error, hint }: {
     </fieldset>
   );
 }
-
-/** Offers text as a file download (exports made by a mutation). */
-export function download(filename: string, text: string, type = "text/csv;charset=utf-8") {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}

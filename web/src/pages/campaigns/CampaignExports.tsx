@@ -6,9 +6,9 @@ import { graphql } from "../../gql";
 import type { EvidenceExportFormat } from "../../gql/graphql";
 import { FormErrors } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError } from "../../lib/errors";
 import { saveBlob } from "../../lib/download";
-import { RequestError, request } from "../../lib/graphql";
+import { request } from "../../lib/graphql";
+import { useAction } from "../../lib/useAction";
 
 const ExportDocument = graphql(`
   mutation ExportCampaignEvidence($input: ExportCampaignEvidenceInput!) {
@@ -25,11 +25,12 @@ const LABELS: Record<EvidenceExportFormat, string> = {
   BRIEF: "campaigns.brief",
 };
 
+const NO_FILE = [{ code: "INTERNAL", message: "" }]; // no error and no file: said as an unexpected failure
+
 export function CampaignExports({ campaignId }: { campaignId: string }) {
-  const { t, lang } = useI18n();
-  const [busy, setBusy] = useState<EvidenceExportFormat | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [status, setStatus] = useState("");
+  const { t } = useI18n();
+  const action = useAction([]);
+  const [format, setFormat] = useState<EvidenceExportFormat | null>(null);
   // the brief's address when the browser blocked its window: the user opens it with a link instead
   const [blockedBrief, setBlockedBrief] = useState<string | null>(null);
   const briefUrls = useRef<string[]>([]);
@@ -37,63 +38,56 @@ export function CampaignExports({ campaignId }: { campaignId: string }) {
   // the briefs' Blob URLs live as long as the page, so a brief's window can still be printed or reloaded
   useEffect(() => () => briefUrls.current.forEach((u) => URL.revokeObjectURL(u)), []);
 
-  async function run(format: EvidenceExportFormat) {
+  async function run(chosen: EvidenceExportFormat) {
     // The brief's window opens now, while the click still counts as the user's (after the request a browser
     // may block it), and shows that the brief is on its way.
-    const win = format === "BRIEF" ? window.open("", "_blank") : null;
+    const win = chosen === "BRIEF" ? window.open("", "_blank") : null;
     if (win) {
       win.opener = null;
       win.document.title = t("campaigns.exportBusy");
       if (win.document.body) win.document.body.textContent = t("campaigns.exportPreparing");
     }
-    setBusy(format);
-    setErrors([]);
+    setFormat(chosen);
     setBlockedBrief(null);
-    setStatus(t("campaigns.exportPreparing"));
-    try {
-      const r = await request(ExportDocument, { input: { campaignId, format } });
-      const { filename, contentType, content, errors: errs } = r.exportCampaignEvidence;
-      if (errs.length || content == null || !filename || !contentType) {
-        win?.close();
-        setErrors(errs.length ? errs.map((e) => describeError(e, t, lang)) : [t("errors.INTERNAL")]);
-        setStatus("");
-        return;
-      }
+    const out: { done?: string } = {};
+    const ok = await action.run(async () => {
+      const r = await request(ExportDocument, { input: { campaignId, format: chosen } });
+      const { filename, contentType, content, errors } = r.exportCampaignEvidence;
+      if (errors.length || content == null || !filename || !contentType) return errors.length ? errors : NO_FILE;
       const blob = new Blob([content], { type: contentType });
-      if (format !== "BRIEF") {
+      if (chosen !== "BRIEF") {
         saveBlob(blob, filename);
-        setStatus(t("campaigns.exportSaved", { file: filename }));
-        return;
+        out.done = t("campaigns.exportSaved", { file: filename });
+        return [];
       }
       const url = URL.createObjectURL(blob);
       briefUrls.current.push(url);
       if (win && !win.closed) {
         win.location.replace(url);
-        setStatus(t("campaigns.briefOpened"));
+        out.done = t("campaigns.briefOpened");
       } else {
         setBlockedBrief(url);
-        setStatus(t("campaigns.briefBlocked"));
+        out.done = t("campaigns.briefBlocked");
       }
-    } catch (e) {
-      win?.close();
-      setErrors([describeError(e instanceof RequestError ? e : { code: "INTERNAL", message: "" }, t, lang)]);
-      setStatus("");
-    } finally {
-      setBusy(null);
-    }
+      return [];
+    });
+    setFormat(null);
+    if (!ok) win?.close();
+    if (out.done) action.setMessage(out.done);
   }
 
+  const busy = action.busy ? format : null;
   return (
-    <div className="export" aria-busy={busy !== null}>
+    <div className="export" aria-busy={action.busy}>
       <div className="actions">
-        {(["CSV", "JSON", "BRIEF"] as const).map((format) => (
-          <button key={format} type="button" className="secondary" disabled={busy !== null} onClick={() => run(format)}>
-            {busy === format ? t("campaigns.exportBusy") : t(LABELS[format])}
+        {(["CSV", "JSON", "BRIEF"] as const).map((f) => (
+          <button key={f} type="button" className="secondary" disabled={action.busy} onClick={() => run(f)}>
+            {busy === f ? t("campaigns.exportBusy") : t(LABELS[f])}
           </button>
         ))}
       </div>
       <p role="status" aria-live="polite" className="muted">
-        {status}
+        {action.busy ? t("campaigns.exportPreparing") : action.message}
       </p>
       {blockedBrief && (
         <p>
@@ -102,7 +96,7 @@ export function CampaignExports({ campaignId }: { campaignId: string }) {
           </a>
         </p>
       )}
-      <FormErrors messages={errors} />
+      <FormErrors messages={action.errors.general} />
     </div>
   );
 }

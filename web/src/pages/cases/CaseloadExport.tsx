@@ -5,9 +5,9 @@ import { graphql } from "../../gql";
 import type { CaseFilter, FileFormat } from "../../gql/graphql";
 import { FormErrors } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
-import { describeError } from "../../lib/errors";
 import { saveFile } from "../../lib/download";
-import { RequestError, request } from "../../lib/graphql";
+import { request } from "../../lib/graphql";
+import { useAction } from "../../lib/useAction";
 
 const ExportDocument = graphql(`
   mutation ExportCases($input: ExportCasesInput!) {
@@ -18,54 +18,51 @@ const ExportDocument = graphql(`
   }
 `);
 
-export function CaseloadExport({ filter }: { filter: CaseFilter }) {
-  const { t, lang, number } = useI18n();
-  const [busy, setBusy] = useState<FileFormat | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [status, setStatus] = useState("");
+const NO_FILE = [{ code: "INTERNAL", message: "" }]; // no error and no file: said as an unexpected failure
 
-  async function run(format: FileFormat) {
-    setBusy(format);
-    setErrors([]);
-    setStatus(t("caseload.export.preparing"));
-    try {
-      const r = await request(ExportDocument, { input: { filter, format } });
-      const { file, errors: errs } = r.exportCases;
-      if (errs.length || !file) {
-        setErrors(errs.map((e) => describeError(e, t, lang)));
-        setStatus("");
-        return;
-      }
+export function CaseloadExport({ filter }: { filter: CaseFilter }) {
+  const { t, number } = useI18n();
+  const action = useAction([]);
+  const [format, setFormat] = useState<FileFormat | null>(null);
+
+  async function run(chosen: FileFormat) {
+    setFormat(chosen);
+    const out: { saved?: { fileName: string; rowCount: number; truncated: boolean } } = {};
+    await action.run(async () => {
+      const { file, errors } = (await request(ExportDocument, { input: { filter, format: chosen } })).exportCases;
+      if (errors.length || !file) return errors.length ? errors : NO_FILE;
       saveFile(file);
-      setStatus(
-        t(file.truncated ? "caseload.export.truncated" : "caseload.export.done", {
-          count: file.rowCount,
-          n: number(file.rowCount),
-          file: file.fileName,
+      out.saved = file;
+      return [];
+    });
+    setFormat(null);
+    const done = out.saved;
+    if (done) {
+      action.setMessage(
+        t(done.truncated ? "caseload.export.truncated" : "caseload.export.done", {
+          count: done.rowCount,
+          n: number(done.rowCount),
+          file: done.fileName,
         }),
       );
-    } catch (e) {
-      setErrors([describeError(e instanceof RequestError ? e : { code: "INTERNAL", message: "" }, t, lang)]);
-      setStatus("");
-    } finally {
-      setBusy(null);
     }
   }
 
+  const busy = action.busy ? format : null;
   return (
-    <div className="export" aria-busy={busy !== null}>
+    <div className="export" aria-busy={action.busy}>
       <div className="actions">
-        <button type="button" className="secondary" disabled={busy !== null} onClick={() => run("CSV")}>
+        <button type="button" className="secondary" disabled={action.busy} onClick={() => run("CSV")}>
           {busy === "CSV" ? t("caseload.export.busy") : t("caseload.export.csv")}
         </button>
-        <button type="button" className="secondary" disabled={busy !== null} onClick={() => run("XLSX")}>
+        <button type="button" className="secondary" disabled={action.busy} onClick={() => run("XLSX")}>
           {busy === "XLSX" ? t("caseload.export.busy") : t("caseload.export.xlsx")}
         </button>
       </div>
       <p role="status" aria-live="polite" className="muted">
-        {status}
+        {action.busy ? t("caseload.export.preparing") : action.message}
       </p>
-      <FormErrors messages={errors} />
+      <FormErrors messages={action.errors.general} />
     </div>
   );
 }
