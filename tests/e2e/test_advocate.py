@@ -269,6 +269,14 @@ def test_a_returning_family_gets_a_new_case_from_its_page(page):
     page.get_by_role("link", name=f"Baptiste family {tag}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Baptiste family {tag}")
 
+    # a second intake under the same name points to the family already recorded
+    page.get_by_role("link", name="New intake", exact=True).click()
+    page.get_by_label("Family name").fill(f"Baptiste Family {tag}")
+    similar = page.get_by_role("status").filter(has_text="A family with a similar name is already recorded")
+    expect(similar).to_contain_text("Mateo Ortega")
+    similar.get_by_role("link", name=f"Baptiste family {tag}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Baptiste family {tag}")
+
     # found again from Families, by the family's name or a student's
     page.get_by_role("link", name="Families", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Families")

@@ -1,6 +1,6 @@
 // Intake: a family, a student and a case in one form, recorded together (recordIntake: all or nothing).
 import { useState, type FormEvent } from "react";
-import { useNavigate } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
@@ -10,10 +10,18 @@ import { newIdempotencyKey } from "../../lib/idempotency";
 import { useSession } from "../../lib/session";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
+import { useSettled } from "../../lib/useSettled";
 import { FAMILY_LANGUAGES, languageName } from "../../lib/languages";
 import {
   CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, SchoolOptions, type CaseForm,
 } from "./CaseFields";
+
+// families already recorded under a similar name: a returning family's new issue belongs on its page
+const SimilarFamiliesDocument = graphql(`
+  query SimilarFamilies($search: String!) {
+    families(search: $search, first: 5) { edges { node { id displayName students { firstName lastName } } } }
+  }
+`);
 
 const RecordIntakeDocument = graphql(`
   mutation RecordIntake($input: RecordIntakeInput!) {
@@ -34,7 +42,7 @@ const GRADES = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "1
 
 export default function Intake() {
   const { t, te, lang } = useI18n();
-  const { me } = useSession();
+  const { me, can } = useSession();
   const navigate = useNavigate();
   usePageTitle(t("intake.title"));
   const { data, error, loading } = useQuery(CaseFormDataDocument);
@@ -49,6 +57,10 @@ export default function Intake() {
   // One key per form: a retry after a lost answer gets the intake already recorded instead of a second one.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const { busy, errors, fail, reset, run } = useAction(FIELDS);
+  const typed = useSettled(f.displayName.trim(), 400);
+  const lookFor = can("family:identity") && typed.length >= 3 ? typed : null;
+  const similar = useQuery(SimilarFamiliesDocument, { search: lookFor ?? "" }, { skip: !lookFor });
+  const matches = lookFor ? (similar.data?.families.edges ?? []).map((e) => e.node) : [];
 
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
 
@@ -118,6 +130,20 @@ export default function Intake() {
           <Field label={t("family.displayName")} hint={t("family.displayNameHint")} error={errors.fields["family.displayName"]} required>
             {(p) => <input {...p} value={f.displayName} onChange={set("displayName")} autoComplete="off" />}
           </Field>
+          {matches.length > 0 && (
+            <div className="notice" role="status">
+              <p>{t("intake.similarFamilies")}</p>
+              <ul>
+                {matches.map((m) => (
+                  <li key={m.id}>
+                    <Link to={`/families/${encodeURIComponent(m.id)}`}>{m.displayName}</Link>
+                    {m.students.length > 0 &&
+                      ` (${m.students.map((s) => [s.firstName, s.lastName].filter(Boolean).join(" ")).join(", ")})`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {chapters.length > 1 && (
             <Field label={t("family.chapter")} error={errors.fields["family.chapterId"]}>
               {(p) => (

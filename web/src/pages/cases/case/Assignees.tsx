@@ -8,6 +8,7 @@ import { request } from "../../../lib/graphql";
 import { useAction } from "../../../lib/useAction";
 import { useQuery } from "../../../lib/useQuery";
 import { useSession } from "../../../lib/session";
+import { useSettled } from "../../../lib/useSettled";
 import { CheckGroup } from "../../admin/shared";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
@@ -23,16 +24,6 @@ const AssignDocument = graphql(`
     assignCase(input: $input) { case { id version assignees { id displayName } } errors { code message field } }
   }
 `);
-
-/** The value a text field settles on after `ms` without typing. */
-function useSettled(value: string, ms = 300): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 export function Assignees({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
   const { t } = useI18n();
