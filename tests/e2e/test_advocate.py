@@ -312,6 +312,60 @@ def test_a_returning_family_gets_a_new_case_from_its_page(page):
     assert len(found) == 1
 
 
+def test_family_details_and_a_second_student(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Joseph family {tag}", title=f"Suspended twice {tag}")
+    page.get_by_role("link", name=f"Joseph family {tag}").click()
+    family_id = page.url.split("/families/")[1]
+    facts = page.locator("dl.facts")
+
+    # new contact details: a bad phone is said beside its field, and nothing is saved
+    page.get_by_role("button", name="Edit the family's details").click()
+    page.get_by_label("Phone", exact=True).fill("call me maybe")
+    page.get_by_role("button", name="Add a parent or guardian").click()
+    page.get_by_label("Parent or guardian 2", exact=True).fill("Jean Joseph")
+    page.get_by_label("Phone of parent or guardian 2").fill("617-555-0142")
+    page.get_by_role("button", name="Save the family's details").click()
+    expect(page.get_by_label("Phone", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(facts).not_to_contain_text("Jean Joseph")
+    page.get_by_label("Phone", exact=True).fill("617-555-0199")
+
+    # meanwhile someone else saves the family: mine are kept and go over theirs on the second save
+    version = graphql(page, "query($id: ID!) { family(id: $id) { version } }", {"id": family_id})["family"]["version"]
+    theirs = graphql(page, """mutation($id: ID!, $v: Int!) { updateFamily(input: {id: $id, version: $v,
+        email: "joseph@example.org"}) { errors { code } } }""", {"id": family_id, "v": version})
+    assert theirs["updateFamily"]["errors"] == []
+    page.get_by_role("button", name="Save the family's details").click()
+    expect(page.get_by_role("alert")).to_contain_text("Someone else changed this family")
+    expect(facts).to_contain_text("joseph@example.org")  # the page shows theirs
+    page.get_by_role("button", name="Save the family's details").click()
+    expect(page.get_by_text("The family's details are saved.")).to_be_visible()
+    expect(facts).to_contain_text("617-555-0199")
+    expect(facts).to_contain_text("Jean Joseph")
+    expect(facts).to_contain_text("joseph@example.org")  # a field I did not touch keeps their value
+
+    # a sibling: added to the family, then the student of a new case
+    page.get_by_role("button", name="Add a student").click()
+    page.get_by_role("button", name="Save the student").click()
+    expect(page.get_by_label(re.compile(r"^First name"))).to_have_attribute("aria-invalid", "true")
+    page.get_by_label(re.compile(r"^First name")).fill("Lila")
+    page.get_by_label(re.compile(r"^Last name")).fill("Joseph")
+    page.get_by_label("Grade").select_option("2")
+    page.get_by_role("button", name="Save the student").click()
+    expect(page.get_by_text("Lila Joseph is added to the family.")).to_be_visible()
+    students = page.locator("section", has=page.get_by_role("heading", name="Students"))
+    expect(students).to_contain_text("Lila Joseph · grade 2")
+    page.get_by_role("button", name="Open a new case for this family").click()
+    page.get_by_label("Student", exact=True).select_option(label="Lila Joseph")
+    page.get_by_label(re.compile(r"^Issue")).select_option(label="Discipline")
+    page.get_by_label("Specific issue").select_option(label="Out-of-school suspension")
+    page.get_by_label("Title").fill(f"Lila sent home {tag}")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Lila sent home {tag}")
+    expect(page.get_by_text("Lila Joseph")).to_be_visible()
+
+
 def test_update_conflict_shows_the_latest_version(page):
     sign_in(page)
     tag = uuid.uuid4().hex[:6]

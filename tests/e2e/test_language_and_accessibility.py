@@ -131,8 +131,11 @@ def test_main_pages_have_no_serious_accessibility_violations(page):
     _assert_accessible(page, "families")
     page.locator("tbody tr a").first.click()
     page.get_by_role("button", name="Open a new case for this family").click()
+    page.get_by_role("button", name="Edit the family's details").click()
+    page.get_by_role("button", name="Add a student").click()
     expect(page.get_by_role("button", name="Open the case")).to_be_visible()
-    _assert_accessible(page, "family page with the new case form")
+    expect(page.get_by_label(re.compile(r"^First name"))).to_be_visible()
+    _assert_accessible(page, "family page with its three forms")
 
 
 def test_keyboard_only_sign_in(page):

@@ -2,7 +2,6 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
-import type { EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
@@ -11,10 +10,13 @@ import { useSession } from "../../lib/session";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { useSettled } from "../../lib/useSettled";
-import { FAMILY_LANGUAGES, languageName } from "../../lib/languages";
+import { LanguageField } from "../families/LanguageField";
 import {
-  CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, SchoolOptions, type CaseForm,
+  CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, type CaseForm,
 } from "./CaseFields";
+import {
+  EMPTY_STUDENT, missingStudentFields, StudentFields, studentFieldNames, studentInput, type StudentForm,
+} from "./StudentFields";
 
 // families already recorded under a similar name: a returning family's new issue belongs on its page
 const SimilarFamiliesDocument = graphql(`
@@ -32,16 +34,13 @@ const RecordIntakeDocument = graphql(`
 // The fields of the form, as the server names them ("student.lastName"): its errors are placed beside them.
 const FIELDS = [
   ...["displayName", "chapterId", "guardians", "phone", "email", "preferredLanguage"].map((k) => `family.${k}`),
-  ...["firstName", "lastName", "grade", "schoolId"].map((k) => `student.${k}`),
+  ...studentFieldNames("student."),
   ...caseFieldNames("case."),
 ];
 
-const SPED: SpecialEducationStatus[] = ["UNKNOWN", "NONE", "EVALUATION_REQUESTED", "IEP", "PLAN_504"];
-const EL: EnglishLearnerStatus[] = ["UNKNOWN", "NOT_EL", "EL", "FORMER_EL"];
-const GRADES = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
 
 export default function Intake() {
-  const { t, te, lang } = useI18n();
+  const { t, lang } = useI18n();
   const { me, can } = useSession();
   const navigate = useNavigate();
   usePageTitle(t("intake.title"));
@@ -51,8 +50,8 @@ export default function Intake() {
   const [f, setF] = useState({
     displayName: "", chapterId: chapters[0]?.id ?? "", guardianName: "", relationship: "", phone: "", email: "",
     preferredLanguage: lang, interpreterNeeded: false,
-    firstName: "", lastName: "", grade: "", schoolId: "", specialEducation: "UNKNOWN", englishLearner: "UNKNOWN",
   });
+  const [student, setStudent] = useState<StudentForm>(EMPTY_STUDENT);
   const [kase, setKase] = useState<CaseForm>(EMPTY_CASE);
   // One key per form: a retry after a lost answer gets the intake already recorded instead of a second one.
   const [idempotencyKey] = useState(newIdempotencyKey);
@@ -75,9 +74,11 @@ export default function Intake() {
       if (!v.trim()) fields[k] = t("intake.required");
     };
     need("family.displayName", f.displayName);
-    need("student.firstName", f.firstName);
-    need("student.lastName", f.lastName);
-    return { ...fields, ...missingCaseFields(kase, t("intake.required"), "case.") };
+    return {
+      ...fields,
+      ...missingStudentFields(student, t("intake.required"), "student."),
+      ...missingCaseFields(kase, t("intake.required"), "case."),
+    };
   }
 
   async function submit(e: FormEvent) {
@@ -100,15 +101,8 @@ export default function Intake() {
             preferredLanguage: f.preferredLanguage,
             interpreterNeeded: f.interpreterNeeded,
           },
-          student: {
-            firstName: f.firstName.trim(),
-            lastName: f.lastName.trim(),
-            grade: f.grade || null,
-            schoolId: f.schoolId || null,
-            specialEducation: f.specialEducation as SpecialEducationStatus,
-            englishLearner: f.englishLearner as EnglishLearnerStatus,
-          },
-          case: { ...caseInput(kase), schoolId: f.schoolId || null },
+          student: studentInput(student),
+          case: { ...caseInput(kase), schoolId: student.schoolId || null },
           idempotencyKey,
         },
       });
@@ -118,7 +112,6 @@ export default function Intake() {
     if (caseId) navigate(`/cases/${encodeURIComponent(caseId)}?created=1`);
   }
 
-  const langs = Array.from(new Set([...(me?.organization.languages ?? []), ...FAMILY_LANGUAGES]));
   return (
     <>
       <h1>{t("intake.title")}</h1>
@@ -171,17 +164,8 @@ export default function Intake() {
               {(p) => <input {...p} type="email" value={f.email} onChange={set("email")} autoComplete="off" />}
             </Field>
           </div>
-          <Field label={t("family.language")} error={errors.fields["family.preferredLanguage"]}>
-            {(p) => (
-              <select {...p} value={f.preferredLanguage} onChange={set("preferredLanguage")}>
-                {langs.map((code) => (
-                  <option key={code} value={code}>
-                    {languageName(lang, code)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <LanguageField value={f.preferredLanguage} onChange={(code) => setF({ ...f, preferredLanguage: code })}
+            error={errors.fields["family.preferredLanguage"]} />
           <label className="checkbox">
             <input type="checkbox" checked={f.interpreterNeeded} onChange={(e) => setF({ ...f, interpreterNeeded: e.target.checked })} />
             {t("family.interpreterNeeded")}
@@ -190,57 +174,9 @@ export default function Intake() {
 
         <fieldset>
           <legend>{t("intake.student")}</legend>
-          <div className="grid2">
-            <Field label={t("student.firstName")} error={errors.fields["student.firstName"]} required>
-              {(p) => <input {...p} value={f.firstName} onChange={set("firstName")} autoComplete="off" />}
-            </Field>
-            <Field label={t("student.lastName")} error={errors.fields["student.lastName"]} required>
-              {(p) => <input {...p} value={f.lastName} onChange={set("lastName")} autoComplete="off" />}
-            </Field>
-            <Field label={t("student.grade")} error={errors.fields["student.grade"]}>
-              {(p) => (
-                <select {...p} value={f.grade} onChange={set("grade")}>
-                  <option value="">{t("common.notSet")}</option>
-                  {GRADES.map((g) => (
-                    <option key={g} value={g}>
-                      {g}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            {/* the case's school is the student's: an error on either is said here */}
-            <Field label={t("student.school")} error={errors.fields["student.schoolId"] ?? errors.fields["case.schoolId"]}>
-              {(p) => (
-                <select {...p} value={f.schoolId} onChange={set("schoolId")}>
-                  <option value="">{t("common.notSet")}</option>
-                  <SchoolOptions schools={schools} />
-                </select>
-              )}
-            </Field>
-            <Field label={t("student.specialEducation")}>
-              {(p) => (
-                <select {...p} value={f.specialEducation} onChange={set("specialEducation")}>
-                  {SPED.map((s) => (
-                    <option key={s} value={s}>
-                      {te("SpecialEducationStatus", s)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t("student.englishLearner")}>
-              {(p) => (
-                <select {...p} value={f.englishLearner} onChange={set("englishLearner")}>
-                  {EL.map((s) => (
-                    <option key={s} value={s}>
-                      {te("EnglishLearnerStatus", s)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
+          {/* the case's school is the student's: an error on either is said beside the one school field */}
+          <StudentFields value={student} onChange={setStudent} errors={errors.fields} prefix="student." schools={schools}
+            schoolError={errors.fields["case.schoolId"]} />
         </fieldset>
 
         <fieldset>

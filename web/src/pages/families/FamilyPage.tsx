@@ -11,6 +11,8 @@ import { languageName } from "../../lib/languages";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
+import { AddStudent } from "./AddStudent";
+import { FamilyEdit } from "./FamilyEdit";
 import {
   CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, type CaseForm,
 } from "../cases/CaseFields";
@@ -18,8 +20,8 @@ import {
 const FamilyPageDocument = graphql(`
   query FamilyPage($id: ID!) {
     family(id: $id) {
-      id displayName redacted phone email preferredLanguage interpreterNeeded chapter { name }
-      guardians { name relationship phone email }
+      id displayName redacted phone email preferredLanguage interpreterNeeded version chapter { name }
+      guardians { name relationship phone email language }
       students { id firstName lastName grade school { id name } }
       cases(first: 100) {
         pageInfo { hasNextPage }
@@ -41,7 +43,7 @@ export default function FamilyPage() {
   const { id = "" } = useParams();
   const { t, te, date, lang } = useI18n();
   const { can } = useSession();
-  const { data, error, loading } = useQuery(FamilyPageDocument, { id });
+  const { data, error, loading, reload } = useQuery(FamilyPageDocument, { id });
   const f = data?.family;
   const name = f ? (f.redacted ? t("case.redacted") : f.displayName ?? "") : t("family.pageTitle");
   usePageTitle(name);
@@ -108,6 +110,7 @@ export default function FamilyPage() {
           )}
         </dl>
       </section>
+      {can("family:update") && !f.redacted && <FamilyEdit family={f} reload={reload} />}
 
       <section className="panel" aria-labelledby="family-students">
         <h2 id="family-students">{t("families.students")}</h2>
@@ -124,6 +127,7 @@ export default function FamilyPage() {
             ))}
           </ul>
         )}
+        {can("family:create") && !f.redacted && <AddStudent familyId={f.id} reload={reload} />}
       </section>
 
       <section className="panel" aria-labelledby="family-cases">
