@@ -356,6 +356,12 @@ def test_family_details_and_a_second_student(page):
     expect(page.get_by_text("Lila Joseph is added to the family.")).to_be_visible()
     students = page.locator("section", has=page.get_by_role("heading", name="Students"))
     expect(students).to_contain_text("Lila Joseph · grade 2")
+    # a new school year: Mateo's grade corrected, nothing else of his touched
+    page.get_by_role("button", name="Edit Mateo Ortega").click()
+    page.get_by_label("Grade").select_option("5")
+    page.get_by_role("button", name="Save the student").click()
+    expect(page.get_by_text("Mateo Ortega's details are saved.")).to_be_visible()
+    expect(students).to_contain_text("Mateo Ortega · grade 5 · Donald McKay K-8 School")
     page.get_by_role("button", name="Open a new case for this family").click()
     page.get_by_label("Student", exact=True).select_option(label="Lila Joseph")
     page.get_by_label(re.compile(r"^Issue")).select_option(label="Discipline")

@@ -11,7 +11,7 @@ import { languageName } from "../../lib/languages";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { AddStudent } from "./AddStudent";
+import { StudentEditor } from "./StudentEditor";
 import { FamilyEdit } from "./FamilyEdit";
 import {
   CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, type CaseForm,
@@ -22,7 +22,7 @@ const FamilyPageDocument = graphql(`
     family(id: $id) {
       id displayName redacted phone email preferredLanguage interpreterNeeded version chapter { name }
       guardians { name relationship phone email language }
-      students { id firstName lastName grade school { id name } }
+      students { id firstName lastName grade specialEducation englishLearner version redacted school { id name } }
       cases(first: 100) {
         pageInfo { hasNextPage }
         edges { node { id title status category categoryLabel openedOn overdue student { id } } }
@@ -123,11 +123,12 @@ export default function FamilyPage() {
                 {person(s)}
                 {s.grade && ` · ${t("student.gradeN", { grade: s.grade })}`}
                 {s.school && ` · ${s.school.name}`}
+                {can("family:update") && !s.redacted && <StudentEditor familyId={f.id} student={s} reload={reload} />}
               </li>
             ))}
           </ul>
         )}
-        {can("family:create") && !f.redacted && <AddStudent familyId={f.id} reload={reload} />}
+        {can("family:create") && !f.redacted && <StudentEditor familyId={f.id} reload={reload} />}
       </section>
 
       <section className="panel" aria-labelledby="family-cases">
