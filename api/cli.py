@@ -134,6 +134,16 @@ async def _reseal_secrets(settings: Settings) -> int:
         await db.dispose()
 
 
+async def _purge_audit(settings: Settings, args) -> dict:
+    from domain.audit.retention import purge_audit
+    from domain.db import Database
+    db = Database(settings.migrations_url)  # the owner's connection: the application's role cannot delete audit rows
+    try:
+        return await purge_audit(db, older_than_days=args.older_than_days, dry_run=args.dry_run)
+    finally:
+        await db.dispose()
+
+
 async def _import_directory(settings: Settings, args):
     from domain.db import Database
     from domain.directory.service import import_directory_for_organization
@@ -230,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
                                       "{\"field\": \"column header\", ...}; default: headers named like the fields")
     ir.add_argument("--dry-run", action="store_true", help="check the file and report every problem; change nothing")
     sub.add_parser("demo", help="load the demo organizations, users and cases")
+    pa = sub.add_parser("purge-audit", help="delete audit events older than a retention period (at least 365 days), "
+                                            "with the owner's connection (ADVOCASE_MIGRATION_DATABASE_URL)")
+    pa.add_argument("--older-than-days", type=int, required=True, help="the retention period in days (365 or more)")
+    pa.add_argument("--dry-run", action="store_true", help="count what would be deleted; delete nothing")
     sub.add_parser("reseal-secrets", help="after changing ADVOCASE_SECRET_KEY (the old key in "
                                           "ADVOCASE_PREVIOUS_SECRET_KEYS): seal the stored second-factor secrets "
                                           "with the new key")
@@ -285,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "demo":
             upgrade(settings.migrations_url)
             asyncio.run(_demo(settings, only_if_empty=False))
+        elif args.cmd == "purge-audit":
+            upgrade(settings.migrations_url)
+            counts = asyncio.run(_purge_audit(settings, args))
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb} {sum(counts.values())} audit event(s) older than {args.older_than_days} days "
+                  f"in {sum(1 for org in counts if org is not None)} organization(s)")
         elif args.cmd == "reseal-secrets":
             upgrade(settings.migrations_url)
             print(f"sealed {asyncio.run(_reseal_secrets(settings))} second-factor secret(s) with the current key")

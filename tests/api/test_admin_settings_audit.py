@@ -194,6 +194,43 @@ async def test_the_database_refuses_to_update_or_delete_audit_rows(db, world):
         assert await s.scalar(select(AuditEvent.action).where(AuditEvent.id == event.id)) == "test.immutable"
 
 
+async def test_the_operator_purges_audit_events_past_the_retention(db, world, other_world):
+    """`advocase purge-audit` (owner connection): only rows older than the cutoff go, at least a year old, each
+    organization is told, and the log stays append-only for everything else (SQLite: its trigger is back)."""
+    from domain.audit.retention import purge_audit
+    from domain.db import utcnow
+    from domain.errors import DomainError
+
+    now = utcnow()
+    async with db.transaction() as s:
+        for org, days in ((world.org_id, 800), (world.org_id, 500), (world.org_id, 100), (other_world.org_id, 700)):
+            s.add(AuditEvent(organization_id=org, action="test.aged", entity_type="test",
+                             at=now - timedelta(days=days), detail={"days": days}))
+    ours = lambda counts: {o: counts.get(o) for o in (world.org_id, other_world.org_id)}  # noqa: E731
+    with pytest.raises(DomainError) as refused:
+        await purge_audit(db, older_than_days=30, now=now)
+    assert refused.value.field == "olderThanDays" and "365 days" in refused.value.message
+    assert ours(await purge_audit(db, older_than_days=400, now=now, dry_run=True)) == {
+        world.org_id: 2, other_world.org_id: 1}
+
+    async def aged(org) -> list[int]:
+        async with db.reader() as s:
+            return sorted(e.detail["days"] for e in await s.scalars(select(AuditEvent).where(
+                AuditEvent.organization_id == org, AuditEvent.action == "test.aged")))
+
+    assert await aged(world.org_id) == [100, 500, 800]  # a dry run deletes nothing
+    assert ours(await purge_audit(db, older_than_days=400, now=now)) == {world.org_id: 2, other_world.org_id: 1}
+    assert await aged(world.org_id) == [100] and await aged(other_world.org_id) == []
+    async with db.reader() as s:
+        told = list(await s.scalars(select(AuditEvent).where(AuditEvent.organization_id == world.org_id,
+                                                             AuditEvent.action == "audit.purge")))
+    assert [(e.detail["deleted"], e.detail["retention_days"]) for e in told] == [(2, 400)]
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with db.transaction() as s:
+            await s.execute(delete(AuditEvent).where(AuditEvent.organization_id == world.org_id))
+    assert await aged(world.org_id) == [100]
+
+
 async def test_set_roles_is_audited_with_before_and_after(api, db, world):
     gid = world.gid("User", world.users["viewer"])
     await api.data(SET_ROLES, {"i": {"userId": gid, "roles": ["advocate", "viewer"]}}, world.tokens["admin"])

@@ -100,3 +100,12 @@ def test_reseal_secrets_after_a_key_change(tmp_path):
     done = _run({**env, "ADVOCASE_SECRET_KEY": new, "ADVOCASE_PREVIOUS_SECRET_KEYS": old}, "reseal-secrets")
     assert done.returncode == 0 and "sealed 1 second-factor secret(s)" in done.stdout, done.stderr
     assert Sealer(new, "totp").open(stored()) == "JBSWY3DPEHPK3PXP"
+
+
+def test_purge_audit_keeps_at_least_a_year(tmp_path):
+    env = _env(tmp_path)
+    assert _run(env, "db", "upgrade").returncode == 0
+    short = _run(env, "purge-audit", "--older-than-days", "90")
+    assert short.returncode == 2 and "kept at least 365 days" in short.stderr
+    dry = _run(env, "purge-audit", "--older-than-days", "730", "--dry-run")
+    assert dry.returncode == 0 and "would delete 0 audit event(s) older than 730 days" in dry.stdout, dry.stderr

@@ -149,6 +149,12 @@ async def test_the_audit_log_is_append_only_for_the_app(owner_db, raw):
             raw.execute(text(statement))
         raw.rollback()
         scoped(raw, world.org_id)
+    # the retention purge's setting (domain/audit/retention.py) opens the trigger, not the app's missing privilege
+    raw.execute(text("SELECT set_config('advocase.audit_purge_before', '2999-01-01', true)"))
+    with pytest.raises(DBAPIError, match="permission denied"):
+        raw.execute(text("DELETE FROM audit_events"))
+    raw.rollback()
+    scoped(raw, world.org_id)
     raw.execute(text("INSERT INTO audit_events (id, organization_id, action, entity_type, at, detail) "
                      "VALUES (:id, :o, 'test.append', 'test', now(), '{}')"), {"id": uuid.uuid4(), "o": world.org_id})
     assert raw.execute(text("SELECT count(*) FROM audit_events")).scalar() == before + 1
