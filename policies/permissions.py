@@ -29,6 +29,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("family", "identity", "See who a family is: names, contact, narratives, notes"),
     Permission("family", "create", "Create families and students"),
     Permission("family", "update", "Edit families and students"),
+    Permission("family", "erase", "Erase a family for good when it asks to be forgotten: the family, its students, "
+                                  "consents and cases with everything on them (cannot be undone)"),
     Permission("consent", "record", "Record a family's consent"),
     Permission("consent", "revoke", "Revoke a family's consent"),
     Permission("directory", "read", "See districts, schools, district contacts and calendars"),

@@ -13,6 +13,7 @@ from api.people.types import (
 from api.relay import Connection, decode, decode_opt
 from api.resolve import attempt, fetch, given, query
 from domain.people import service
+from domain.people.erasure import erase_family
 
 
 @strawberry.input
@@ -159,6 +160,23 @@ class ConsentPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class EraseFamilyInput:
+    id: strawberry.ID
+    confirm_display_name: str = strawberry.field(description="The family's name as shown, typed to confirm "
+                                                             "(spaces and case aside).")
+
+
+@strawberry.type(description="What an erasure removed (counts only: nothing of the family is left to show).")
+class EraseFamilyPayload:
+    ok: bool
+    cases: int
+    students: int
+    escalations: int
+    messages: int = strawberry.field(description="Escalation letters and family notices removed from the outbox.")
+    errors: list[UserError]
+
+
 @strawberry.type
 class PeopleQuery:
     @strawberry.field(description="A family I may see, or null.")
@@ -199,6 +217,20 @@ class PeopleMutation:
         family, errors = await attempt(lambda: service.update_family(
             ctx.db, ctx.actor, decode(input.id, "Family"), input.version, family_data(input)))
         return FamilyPayload(family=family and FamilyType.of(family, ctx.actor), errors=errors)
+
+    @strawberry.mutation(description="Erase a family for good when it asks to be forgotten: the family, its "
+                                     "students and consents, and its cases with everything on them (timeline, "
+                                     "escalations and their letters, deadlines, campaign links, stories, "
+                                     "notifications). Cannot be undone; audited (family.erase, counts only). "
+                                     "Needs family:erase.")
+    async def erase_family(self, info: Info, input: EraseFamilyInput) -> EraseFamilyPayload:
+        ctx = info.context
+        done, errors = await attempt(lambda: erase_family(ctx.db, ctx.actor, decode(input.id, "Family"),
+                                                          confirm=input.confirm_display_name))
+        return EraseFamilyPayload(ok=done is not None, cases=done.cases if done else 0,
+                                  students=done.students if done else 0,
+                                  escalations=done.escalations if done else 0,
+                                  messages=done.messages if done else 0, errors=errors)
 
     @strawberry.mutation
     async def create_student(self, info: Info, input: CreateStudentInput) -> StudentPayload:

@@ -411,6 +411,10 @@ MATRIX: dict[str, Entry] = {
     "updateFamily": entry(mutation("updateFamily", "UpdateFamilyInput!", "family { id version }"),
                           lambda r: {"i": {"id": r.family, "version": r.family_version, "phone": "617-555-0142"}},
                           "family:update", "family", roles=EDITORS, shows="family"),
+    # erasing for good is the admins' (and the whole family goes: its case too)
+    "eraseFamily": entry(mutation("eraseFamily", "EraseFamilyInput!", "ok cases"),
+                         lambda r: {"i": {"id": r.family, "confirmDisplayName": "Rivera family"}}, "family:erase",
+                         "family case", roles={"admin"}),
     "createStudent": entry(mutation("createStudent", "CreateStudentInput!", "student { id school { id } }"),
                            lambda r: {"i": {"familyId": r.family, "firstName": "Lia", "lastName": "Rivera",
                                             "schoolId": r.school}},

@@ -235,3 +235,31 @@ def test_admin_pages_in_spanish(page, back_to_english):
     page.goto("/admin/directory")
     page.get_by_role("heading", name="Directorio", level=1).wait_for()
     assert axe_violations(page) == []
+
+
+def test_admin_erases_a_family_that_asks_to_be_forgotten(page):
+    sign_in(page, ADMIN)
+    chapter = graphql(page, "{ me { organizationChapters { id } } }")["me"]["organizationChapters"][0]["id"]
+    made = graphql(page, """mutation($c: ID!) { createFamily(input: {displayName: "Forgotten family",
+        chapterId: $c}) { family { id } errors { code } } }""", {"c": chapter})["createFamily"]
+    family_id = made["family"]["id"]
+    opened = graphql(page, """mutation($f: ID!) { openCase(input: {familyId: $f, category: DISCIPLINE,
+        subcategory: OUT_OF_SCHOOL_SUSPENSION, title: "Sent home"}) { case { id } errors { code } } }""",
+                     {"f": family_id})["openCase"]
+    assert opened["errors"] == []
+    page.goto(f"/families/{family_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forgotten family")
+    page.get_by_role("button", name="Erase this family").click()
+    panel = page.locator("section", has=page.get_by_role("heading", name="Erase this family"))
+    expect(panel).to_contain_text("cannot be undone")
+    assert not axe_violations(page)
+    confirm = panel.get_by_label(re.compile(r"^Type the family's name to confirm"))
+    confirm.fill("Another family")
+    panel.get_by_role("button", name="Erase the family for good").click()
+    expect(confirm).to_have_attribute("aria-invalid", "true")  # the server's refusal, beside the field
+    confirm.fill("forgotten family")
+    panel.get_by_role("button", name="Erase the family for good").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Families")
+    expect(page.get_by_text("Forgotten family is erased, with everything of theirs.")).to_be_visible()
+    assert graphql(page, "query($id: ID!) { node(id: $id) { id } }", {"id": family_id})["node"] is None
+    assert graphql(page, "query($id: ID!) { node(id: $id) { id } }", {"id": opened["case"]["id"]})["node"] is None

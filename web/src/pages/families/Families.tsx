@@ -1,8 +1,8 @@
 // The families in my record scope, newest first; with family:identity, found by name, phone or a student's name.
 import { useState, type FormEvent } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useSearchParams } from "react-router-dom";
 import { graphql } from "../../gql";
-import { Field, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { Field, LoadError, Loading, Notice, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
@@ -33,6 +33,7 @@ export default function Families() {
   const { data, error, loading } = useQuery(FamiliesDocument, { search, after: cursors[cursors.length - 1] });
   const families = data?.families;
   const mayFind = can("family:identity");
+  const erased = (useLocation().state as { erased?: string } | null)?.erased; // from a family page just erased
 
   function find(e: FormEvent) {
     e.preventDefault();
@@ -43,6 +44,7 @@ export default function Families() {
   return (
     <>
       <h1>{t("families.title")}</h1>
+      <Notice message={erased ? t("families.erased", { name: erased }) : null} />
       {mayFind && (
         <form onSubmit={find} role="search" aria-label={t("families.find")}>
           <div className="filters">

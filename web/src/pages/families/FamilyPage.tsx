@@ -12,6 +12,7 @@ import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { StudentEditor } from "./StudentEditor";
+import { EraseFamily } from "./EraseFamily";
 import { FamilyEdit } from "./FamilyEdit";
 import {
   CaseFields, caseFieldNames, CaseFormDataDocument, caseInput, EMPTY_CASE, missingCaseFields, type CaseForm,
@@ -153,6 +154,7 @@ export default function FamilyPage() {
         {f.cases.pageInfo.hasNextPage && <p className="muted">{t("family.moreCases")}</p>}
       </section>
       {can("case:create") && <NewCase family={f} />}
+      {can("family:erase") && !f.redacted && <EraseFamily family={f} />}
     </>
   );
 }
