@@ -372,6 +372,38 @@ def test_family_details_and_a_second_student(page):
     expect(page.get_by_text("Lila Joseph")).to_be_visible()
 
 
+def test_an_intake_whose_answer_was_lost_is_not_recorded_twice(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    page.get_by_role("link", name="New intake", exact=True).click()
+    _fill_intake(page, family=f"Mensah family {tag}", title=f"Bus stop moved {tag}", category="Discipline",
+                 subcategory="Out-of-school suspension")
+
+    # the server records the intake, but its answer never reaches the browser
+    def lose_the_answer(route):
+        if "recordIntake" in (route.request.post_data or ""):
+            route.fetch()  # the server gets it and records it
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+    page.route("**/graphql", lose_the_answer)
+    page.get_by_role("button", name="Create family and case").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.unroute("**/graphql")
+
+    # edited and sent again: the first intake is pointed to, and no second family is recorded
+    page.get_by_label("Title").fill(f"Bus stop moved again {tag}")
+    page.get_by_role("button", name="Create family and case").click()
+    expect(page.get_by_role("alert")).to_contain_text("already recorded when you first sent it")
+    similar = page.get_by_role("status").filter(has_text="A family with a similar name is already recorded")
+    similar.get_by_role("link", name=f"Mensah family {tag}").click()
+    expect(page.locator("section", has=page.get_by_role("heading", name="Cases"))).to_contain_text(
+        f"Bus stop moved {tag}")
+    found = graphql(page, "query($q: String) { families(search: $q) { edges { node { id } } } }",
+                    {"q": f"Mensah family {tag}"})["families"]["edges"]
+    assert len(found) == 1
+
+
 def test_update_conflict_shows_the_latest_version(page):
     sign_in(page)
     tag = uuid.uuid4().hex[:6]

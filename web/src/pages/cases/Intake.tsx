@@ -108,6 +108,14 @@ export default function Intake() {
       });
       caseId = r.recordIntake.case?.id;
       return r.recordIntake.errors;
+    }, {
+      // the first send was recorded but its answer lost, and the form changed since: that intake is the family
+      // found under the name above (looked up again now), not a second one
+      onErrors: async (errs, mapped) => {
+        if (!errs.some((e) => e.field === "idempotencyKey")) return mapped;
+        await similar.reload();
+        return { fields: {}, general: [t("intake.alreadyRecorded")] };
+      },
     });
     if (caseId) navigate(`/cases/${encodeURIComponent(caseId)}?created=1`);
   }
