@@ -3,12 +3,12 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
 import type { MemberStatus, UsersQuery } from "../../gql/graphql";
-import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
+import { CheckGroup, Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { AdminNav, CheckGroup } from "./shared";
+import { AdminNav } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
 

@@ -3,7 +3,8 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { CampaignStatus, CaseCategory } from "../../gql/graphql";
-import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
+import { ColleaguePicker } from "../../components/ColleaguePicker";
+import { CheckGroup, Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { useAction } from "../../lib/useAction";
 import { request } from "../../lib/graphql";
@@ -24,13 +25,6 @@ const EditorDataDocument = graphql(`
       leads { id displayName }
       criteria { categories openedFrom openedTo tags districts { id } schools { id } }
     }
-  }
-`);
-
-// co-leads: colleagues who can see campaigns
-const MembersDocument = graphql(`
-  query CampaignLeadCandidates {
-    colleagues(can: "campaign:read", first: 100) { id displayName }
   }
 `);
 
@@ -71,38 +65,6 @@ const EMPTY: Form = {
   categories: [], districtIds: [], schoolIds: [], openedFrom: "", openedTo: "", tags: "",
 };
 
-const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((x) => x !== value));
-
-function Checks({ legend, options, value, onChange, error, hint }: {
-  legend: string;
-  options: { value: string; label: string }[];
-  value: string[];
-  onChange(v: string[]): void;
-  error?: string;
-  hint?: string;
-}) {
-  const id = `${legend.replace(/\W+/g, "-").toLowerCase()}-err`;
-  return (
-    <fieldset aria-describedby={error ? id : undefined} className={error ? "invalid" : undefined}>
-      <legend>{legend}</legend>
-      {hint && <p className="hint muted">{hint}</p>}
-      <div className="checkgrid">
-        {options.map((o) => (
-          <label className="checkbox" key={o.value}>
-            <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => onChange(toggle(value, o.value, e.target.checked))} />
-            {o.label}
-          </label>
-        ))}
-      </div>
-      {error && (
-        <p className="error" id={id}>
-          {error}
-        </p>
-      )}
-    </fieldset>
-  );
-}
-
 export default function CampaignEditor() {
   const { id } = useParams();
   const editing = !!id;
@@ -111,7 +73,6 @@ export default function CampaignEditor() {
   const navigate = useNavigate();
   usePageTitle(t(editing ? "campaigns.editTitle" : "campaigns.newTitle"));
   const { data, error, loading } = useQuery(EditorDataDocument, { id: id ?? "", editing });
-  const members = useQuery(MembersDocument);
   const [form, setForm] = useState<Form | null>(editing ? null : { ...EMPTY, leadIds: me ? [me.user.id] : [] });
   const { busy, errors, fail, run } = useAction(FIELDS);
   const [version, setVersion] = useState<number | null>(null);
@@ -146,10 +107,6 @@ export default function CampaignEditor() {
   const schools = data.schools.edges
     .map((e) => e.node)
     .filter((s) => form.districtIds.length === 0 || form.districtIds.includes(s.district?.id ?? "") || form.schoolIds.includes(s.id));
-  const candidates = new Map<string, string>();
-  for (const l of campaign?.leads ?? []) candidates.set(l.id, l.displayName);
-  if (me) candidates.set(me.user.id, me.user.displayName);
-  for (const u of members.data?.colleagues ?? []) candidates.set(u.id, u.displayName);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -237,30 +194,31 @@ export default function CampaignEditor() {
             )}
           </Field>
         </div>
-        <Checks
+        <ColleaguePicker
           legend={t("campaigns.leads")}
-          options={[...candidates].map(([value, label]) => ({ value, label }))}
+          can="campaign:read"
           value={form.leadIds}
           onChange={(v) => set("leadIds", v)}
+          known={campaign?.leads ?? []}
           error={errors.fields.leadIds}
         />
         <h2>{t("campaigns.criteria")}</h2>
         <p className="muted">{t("campaigns.criteriaHint")}</p>
-        <Checks
+        <CheckGroup
           legend={t("campaigns.categories")}
           options={data.caseTaxonomy.map((c) => ({ value: c.code, label: te("CaseCategory", c.code, c.label) }))}
           value={form.categories}
           onChange={(v) => set("categories", v)}
           error={errors.fields["criteria.categories"]}
         />
-        <Checks
+        <CheckGroup
           legend={t("campaigns.districts")}
           options={districts.map((d) => ({ value: d.id, label: d.name }))}
           value={form.districtIds}
           onChange={(v) => set("districtIds", v)}
           error={errors.fields["criteria.districtIds"]}
         />
-        <Checks
+        <CheckGroup
           legend={t("campaigns.schools")}
           hint={form.districtIds.length ? t("campaigns.schoolsHint") : undefined}
           options={schools.map((s) => ({ value: s.id, label: s.name }))}

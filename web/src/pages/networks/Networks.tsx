@@ -5,15 +5,14 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { NetworkKind, NetworksQuery } from "../../gql/graphql";
+import { ColleaguePicker } from "../../components/ColleaguePicker";
 import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
-import { CheckGroup } from "../admin/shared";
 import { ADMIN_WORDING } from "../admin/errors";
 import { useAction } from "../../lib/useAction";
-import { leadCandidates } from "./networks";
 import "./networks.css";
 
 const NetworksDocument = graphql(`
@@ -22,12 +21,6 @@ const NetworksDocument = graphql(`
       id name kind description joined convenedByMyOrganization iLead joinCode
       leads { id displayName email }
     }
-  }
-`);
-
-const LeadCandidatesDocument = graphql(`
-  query NetworkLeadCandidates {
-    colleagues(can: "network:lead", first: 100) { id displayName email }
   }
 `);
 
@@ -53,7 +46,6 @@ const SetNetworkLeadsDocument = graphql(`
 `);
 
 type Network = NetworksQuery["networks"][number];
-type Candidate = { id: string; label: string };
 const KINDS: NetworkKind[] = ["COALITION", "NATIONAL_NETWORK"];
 
 export default function Networks() {
@@ -61,7 +53,6 @@ export default function Networks() {
   const { can } = useSession();
   usePageTitle(t("networks.title"));
   const list = useQuery(NetworksDocument);
-  const people = useQuery(LeadCandidatesDocument, undefined, { skip: !can("network:manage") });
   const networks = list.data?.networks ?? [];
   // said at page level: after leaving, the network's card (and its own status line) is gone
   const [notice, setNotice] = useState<string | null>(null);
@@ -75,15 +66,11 @@ export default function Networks() {
         <div role="status" aria-live="polite">{list.loading && !list.data && <Loading />}</div>
         <Notice message={notice} />
         {list.error && <LoadError error={list.error} />}
-        {people.error && <LoadError error={people.error} />}
         {list.data && networks.length === 0 && <p>{t("networks.none")}</p>}
         {networks.map((n) => (
           <NetworkCard
             key={n.id}
             network={n}
-            candidates={
-              people.data ? leadCandidates(people.data.colleagues, n.leads) : null
-            }
             changed={list.reload}
             announce={setNotice}
           />
@@ -95,9 +82,8 @@ export default function Networks() {
   );
 }
 
-function NetworkCard({ network: n, candidates, changed, announce }: {
+function NetworkCard({ network: n, changed, announce }: {
   network: Network;
-  candidates: Candidate[] | null;
   changed(): Promise<unknown>;
   announce(message: string): void;
 }) {
@@ -180,27 +166,22 @@ function NetworkCard({ network: n, candidates, changed, announce }: {
           </button>
         )}
       </div>
-      {n.convenedByMyOrganization && can("network:manage") &&
-        (candidates ? (
-          <form onSubmit={saveLeads} noValidate>
-            <CheckGroup
-              legend={t("networks.leadsOf", { name: n.name })}
-              hint={t("networks.leadsHint")}
-              options={candidates.map((c) => ({ value: c.id, label: c.label }))}
-              value={leads}
-              onChange={setLeads}
-              error={action.errors.fields.userIds}
-            />
-            <button type="submit" disabled={action.busy}>
-              {t("networks.saveLeads")}
-            </button>
-          </form>
-        ) : (
-          <p>
-            {t("networks.leads")}:{" "}
-            {n.leads.length ? n.leads.map((l) => l.displayName || l.email).join(", ") : t("networks.noLeads")}
-          </p>
-        ))}
+      {n.convenedByMyOrganization && can("network:manage") && (
+        <form onSubmit={saveLeads} noValidate>
+          <ColleaguePicker
+            legend={t("networks.leadsOf", { name: n.name })}
+            hint={t("networks.leadsHint")}
+            can="network:lead"
+            value={leads}
+            onChange={setLeads}
+            known={n.leads.map((l) => ({ id: l.id, displayName: l.displayName || l.email }))}
+            error={action.errors.fields.userIds}
+          />
+          <button type="submit" disabled={action.busy}>
+            {t("networks.saveLeads")}
+          </button>
+        </form>
+      )}
     </article>
   );
 }

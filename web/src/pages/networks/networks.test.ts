@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leadCandidates, NETWORK_DIMENSIONS, sideBySide } from "./networks";
+import { NETWORK_DIMENSIONS, sideBySide } from "./networks";
 
 const m = (cases: number | null, suppressed = false) => ({
   cases: { value: cases, suppressed },
@@ -28,18 +28,6 @@ describe("sideBySide", () => {
   it("keeps suppression of the other measures", () => {
     const t = sideBySide(stats, "answeredWithinWindow", "Combined");
     expect(t.total.every((c) => c.suppressed && c.value == null)).toBe(true);
-  });
-});
-
-describe("leadCandidates", () => {
-  const person = (id: string, name: string) => ({ id, displayName: name, email: `${id}@x.org` });
-  it("offers the colleagues who may lead and keeps current leads, once each, by name", () => {
-    const out = leadCandidates(
-      [person("d", "Darnell"), person("a", "Ana")],
-      [person("o", "Old lead"), person("a", "Ana")],
-    );
-    expect(out.map((c) => c.id)).toEqual(["a", "d", "o"]);
-    expect(out[0].label).toBe("Ana (a@x.org)");
   });
 });
 

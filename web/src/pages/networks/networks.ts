@@ -1,4 +1,4 @@
-// Pure helpers of the network pages: who may be named a lead, and the side-by-side table of networkStats.
+// Pure helpers of the network pages: the side-by-side table of networkStats.
 import type { Suppressible } from "../campaigns/evidence";
 import type { StatsDimension } from "../../gql/graphql";
 
@@ -38,25 +38,4 @@ export function sideBySide(
     rows: stats.rows.map((r) => ({ label: r.key?.label ?? "", cells: line(r) })),
     total: line(stats.total),
   };
-}
-
-export interface PersonLike {
-  id: string;
-  displayName: string;
-  email: string;
-}
-
-/**
- * Whom a convener may name a lead: the colleagues the server lists as holding network:lead (anyone else named
- * would see nothing), and the current leads (even if no longer such members, so they can be removed). Sorted by
- * label.
- */
-export function leadCandidates(
-  colleagues: readonly PersonLike[],
-  currentLeads: readonly PersonLike[],
-): { id: string; label: string }[] {
-  const label = (u: PersonLike) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
-  const out = new Map<string, string>();
-  for (const u of [...colleagues, ...currentLeads]) out.set(u.id, label(u));
-  return [...out].map(([id, l]) => ({ id, label: l })).sort((a, b) => a.label.localeCompare(b.label));
 }
