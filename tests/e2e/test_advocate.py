@@ -285,6 +285,11 @@ def test_a_returning_family_gets_a_new_case_from_its_page(page):
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Mateo Ortega")
+    page.get_by_label("Chapter").select_option(label="Lowell")  # the family is East Boston's
+    expect(page.get_by_text("No family matches.")).to_be_visible()
+    page.get_by_label("Chapter").select_option(label="East Boston")
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/families\?.*chapter="))
     rows.first.get_by_role("link").click()
     cases = page.locator("section", has=page.get_by_role("heading", name="Cases"))
     expect(cases).to_contain_text(f"Evaluation never scheduled {tag}")

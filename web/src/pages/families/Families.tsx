@@ -9,8 +9,8 @@ import { useSession } from "../../lib/session";
 import { languageName } from "../../lib/languages";
 
 const FamiliesDocument = graphql(`
-  query Families($search: String, $after: String) {
-    families(search: $search, first: 25, after: $after) {
+  query Families($search: String, $chapterId: ID, $after: String) {
+    families(search: $search, chapterId: $chapterId, first: 25, after: $after) {
       pageInfo { hasNextPage endCursor }
       edges {
         node {
@@ -24,44 +24,70 @@ const FamiliesDocument = graphql(`
 
 export default function Families() {
   const { t, lang, number } = useI18n();
-  const { can } = useSession();
+  const { me, can } = useSession();
   usePageTitle(t("families.title"));
   const [params, setParams] = useSearchParams();
   const search = params.get("q")?.trim() || null;
+  const chapterId = params.get("chapter") || null;
   const [q, setQ] = useState(search ?? "");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const { data, error, loading } = useQuery(FamiliesDocument, { search, after: cursors[cursors.length - 1] });
+  const { data, error, loading } = useQuery(FamiliesDocument, { search, chapterId, after: cursors[cursors.length - 1] });
   const families = data?.families;
   const mayFind = can("family:identity");
   const erased = (useLocation().state as { erased?: string } | null)?.erased; // from a family page just erased
 
+  /** The filters live in the address (?q=…&chapter=…), so a filtered list can be bookmarked. */
+  function update(changes: Record<string, string | null>) {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setCursors([null]);
+    setParams(next, { replace: true });
+  }
+
   function find(e: FormEvent) {
     e.preventDefault();
-    setCursors([null]);
-    setParams(q.trim() ? { q: q.trim() } : {}, { replace: true });
+    update({ q: q.trim() || null });
   }
+  const chapters = me?.organizationChapters ?? [];
 
   return (
     <>
       <h1>{t("families.title")}</h1>
       <Notice message={erased ? t("families.erased", { name: erased }) : null} />
-      {mayFind && (
-        <form onSubmit={find} role="search" aria-label={t("families.find")}>
-          <div className="filters">
+      <form onSubmit={find} role="search" aria-label={t("families.find")}>
+        <div className="filters">
+          {mayFind && (
             <Field label={t("families.search")} hint={t("families.searchHint")}>
               {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
             </Field>
-          </div>
-          <div className="actions">
-            <button type="submit">{t("families.find")}</button>
-            {can("case:create") && (
-              <Link className="button-link" to="/intake">
-                {t("families.newIntake")}
-              </Link>
-            )}
-          </div>
-        </form>
-      )}
+          )}
+          {chapters.length > 1 && (
+            <Field label={t("family.chapter")}>
+              {(p) => (
+                <select {...p} value={chapterId ?? ""} onChange={(e) => update({ chapter: e.target.value || null })}>
+                  <option value="">{t("caseload.any")}</option>
+                  {chapters.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+        </div>
+        <div className="actions">
+          {mayFind && <button type="submit">{t("families.find")}</button>}
+          {can("case:create") && (
+            <Link className="button-link" to="/intake">
+              {t("families.newIntake")}
+            </Link>
+          )}
+        </div>
+      </form>
       {error && <LoadError error={error} />}
       {loading && !families && <Loading />}
       {families && (
