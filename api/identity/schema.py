@@ -139,8 +139,8 @@ class IdentityQuery:
     async def colleagues(
         self, info: Info,
         search: Annotated[str | None, strawberry.argument(description="In names and emails.")] = None,
-        can: Annotated[str | None, strawberry.argument(description="Only members whose roles grant this permission "
-                                                                   "(resource:action, e.g. case:read).")] = None,
+        can: Annotated[str | None, strawberry.argument(description="Only members whose roles grant this permission: "
+                                                                   "case:read, campaign:read or network:lead.")] = None,
         first: int | None = None,
     ) -> list[UserType]:
         ctx = info.context

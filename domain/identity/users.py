@@ -26,7 +26,7 @@ from domain.identity.models import (
     Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, TokenPurpose, User, UserToken,
 )
 from domain.identity.roles import (
-    ADMIN, all_role_names, check_may_confer, known_permission, lock_organization, permissions_of_roles,
+    ADMIN, all_role_names, check_may_confer, lock_organization, permissions_of_roles,
 )
 from domain.identity.service import (
     EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
@@ -287,14 +287,17 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
 
 # Who may list their colleagues: those who choose people (case assignees, campaign and network leads).
 COLLEAGUE_PERMISSIONS = (("case", "assign"), ("campaign", "manage"), ("network", "manage"))
+# what they may filter by: who can open a case (assignees), see campaigns or lead networks (leads)
+COLLEAGUE_FILTERS = frozenset({("case", "read"), ("campaign", "read"), ("network", "lead")})
 MAX_COLLEAGUES = 100
 
 
 async def list_colleagues(db: Database, actor: Actor, *, search: str | None = None, can: str | None = None,
                           first: int | None = None) -> list[User]:
     """Active members of my organization by name, to choose assignees and leads from (no roles, statuses or
-    activity: those stay with user:manage). `can` ("resource:action"): only members whose roles grant it, e.g.
-    case:read for assignees who can open the case. Needs case:assign, campaign:manage or network:manage."""
+    activity: those stay with user:manage). `can`: only members whose roles grant case:read (assignees who can
+    open the case), campaign:read or network:lead (leads); no other permission, whose holders are user:manage's.
+    Needs case:assign, campaign:manage or network:manage."""
     if not any(actor.can(r, a) for r, a in COLLEAGUE_PERMISSIONS):
         raise DomainError(ErrorCode.FORBIDDEN, "You do not have permission to choose colleagues.")
     size = MAX_COLLEAGUES if first is None else first
@@ -310,7 +313,8 @@ async def list_colleagues(db: Database, actor: Actor, *, search: str | None = No
     async with db.reader() as s:
         if can is not None:
             resource, _, action = can.strip().partition(":")
-            known_permission(resource, action, "can")
+            if (resource, action) not in COLLEAGUE_FILTERS:  # who holds other permissions is user:manage's to see
+                raise invalid(f"can is one of {', '.join(sorted(f'{r}:{a}' for r, a in COLLEAGUE_FILTERS))}.", "can")
             granting = select(PolicyRule.v0).where(
                 PolicyRule.organization_id == org_id, PolicyRule.ptype == "p", PolicyRule.v1 == str(org_id),
                 PolicyRule.v2 == resource, PolicyRule.v3 == action)

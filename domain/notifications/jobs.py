@@ -184,8 +184,9 @@ async def run_jobs(db: Database, *, now: datetime | None = None, public_url: str
     for scope in await job_scopes(db):  # one organization at a time under row-level security (domain.tenancy)
         with tenant(scope):
             created += await detect(db, now=now, time_zone=time_zone)
-            async with db.reader() as s:  # the scope's organization (or, without row-level security, all)
-                zones = (await s.execute(select(Organization.id, Organization.time_zone))).all()
+            q = select(Organization.id, Organization.time_zone)  # (organizations have no row-level security)
+            async with db.reader() as s:  # the scope's organization; without row-level security, all of them
+                zones = (await s.execute(q if scope is None else q.where(Organization.id == scope))).all()
             for org_id, zone in zones:
                 local = now.astimezone(ZoneInfo(zone or time_zone))
                 if local.hour >= digest_hour:

@@ -2,7 +2,8 @@
 
 One transaction removes the family, its students and consents, and every case of the family with everything on
 it: timeline, assignees, escalations and their deadlines, the escalation letters and family notices in the outbox
-(sent or not: a letter still waiting is not sent), campaign links, stories and notifications (foreign keys
+(sent or not: a letter still waiting is not sent; one the worker is handing to the mail server at that moment
+goes out), campaign links, stories and notifications (foreign keys
 cascade from the case). The family's cases leave campaign evidence and statistics from then on. What stays: the
 audit log, which holds ids and never a family's identity, with a `family.erase` event saying how much went;
 daily digests already mailed to staff (case titles are written without names).
@@ -47,8 +48,12 @@ async def erase_family(db: Database, actor: Actor, family_id: uuid.UUID, *, conf
         if not _same_name(confirm, family.display_name):
             raise invalid("Type the family's name exactly as it is shown to confirm.", "confirmDisplayName")
         org = actor.organization_id
+        # Locks first (PostgreSQL; SQLite's write lock is the whole unit of work): a case opened for the family or
+        # an escalation sent on one of its cases meanwhile commits before these are read, or waits and then fails
+        # on the rows gone; so no letter of the family is left behind in the outbox.
+        await s.execute(select(Family.id).where(Family.id == family.id).with_for_update())
         case_ids = list(await s.scalars(select(Case.id).where(Case.organization_id == org,
-                                                              Case.family_id == family.id)))
+                                                              Case.family_id == family.id).with_for_update()))
         esc_ids = list(await s.scalars(select(Escalation.id).where(
             Escalation.organization_id == org, among(db.is_sqlite, Escalation.case_id, case_ids)))) if case_ids else []
         students = await s.scalar(select(func.count()).select_from(Student).where(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -47,13 +49,21 @@ def test_the_second_factor_secrets_of_an_existing_database_get_sealed(tmp_path, 
 
     from domain.config import Settings
     from migrations import config
-    monkeypatch.setenv("ADVOCASE_SECRET_KEY", "the deployment's secret key, 32+ characters")
     url = f"sqlite+aiosqlite:///{tmp_path / 'existing.sqlite3'}"
     upgrade(url, "0011")
     with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
         conn.execute("INSERT INTO users (id, email, display_name, preferred_language, active, created_at, totp_secret) "
                      "VALUES ('0123456789abcdef0123456789abcdef', 'ana@example.org', 'Ana', 'en', 1, "
                      "'2026-01-01 00:00:00', 'JBSWY3DPEHPK3PXP')")
+    # run without the deployment's key (the public development default) and no explicit development environment:
+    # refused, rather than sealing with a key everyone knows
+    monkeypatch.delenv("ADVOCASE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("ADVOCASE_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="ADVOCASE_SECRET_KEY"):
+        upgrade(url)
+    with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
+        assert conn.execute("SELECT totp_secret FROM users").fetchone() == ("JBSWY3DPEHPK3PXP",)
+    monkeypatch.setenv("ADVOCASE_SECRET_KEY", "the deployment's secret key, 32+ characters")
     upgrade(url)
     with sqlite3.connect(tmp_path / "existing.sqlite3") as conn:
         (stored,) = conn.execute("SELECT totp_secret FROM users").fetchone()

@@ -261,5 +261,8 @@ def test_admin_erases_a_family_that_asks_to_be_forgotten(page):
     panel.get_by_role("button", name="Erase the family for good").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Families")
     expect(page.get_by_text("Forgotten family is erased, with everything of theirs.")).to_be_visible()
+    page.reload()  # said once
+    expect(page.get_by_role("heading", level=1)).to_have_text("Families")
+    expect(page.get_by_text("Forgotten family is erased")).to_have_count(0)
     assert graphql(page, "query($id: ID!) { node(id: $id) { id } }", {"id": family_id})["node"] is None
     assert graphql(page, "query($id: ID!) { node(id: $id) { id } }", {"id": opened["case"]["id"]})["node"] is None

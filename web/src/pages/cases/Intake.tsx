@@ -1,5 +1,5 @@
 // Intake: a family, a student and a case in one form, recorded together (recordIntake: all or nothing).
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
@@ -57,7 +57,11 @@ export default function Intake() {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const { busy, errors, fail, reset, run } = useAction(FIELDS);
   const typed = useSettled(f.displayName.trim(), 400);
-  const lookFor = can("family:identity") && typed.length >= 3 ? typed : null;
+  // the family name of a send whose answer was lost: that family may be recorded, whatever was typed since
+  const lostAs = useRef<string | null>(null);
+  const [recordedAs, setRecordedAs] = useState<string | null>(null);
+  const mayLook = can("family:identity");
+  const lookFor = mayLook ? recordedAs ?? (typed.length >= 3 ? typed : null) : null;
   const similar = useQuery(SimilarFamiliesDocument, { search: lookFor ?? "" }, { skip: !lookFor });
   const matches = lookFor ? (similar.data?.families.edges ?? []).map((e) => e.node) : [];
 
@@ -86,12 +90,14 @@ export default function Intake() {
     const empty = missing();
     if (Object.keys(empty).length) return fail(empty, [t("intake.fixFields")]);
     reset();
+    const sentAs = f.displayName.trim();
+    let answered = false;
     let caseId: string | undefined;
     await run(async () => {
       const r = await request(RecordIntakeDocument, {
         input: {
           family: {
-            displayName: f.displayName.trim(),
+            displayName: sentAs,
             chapterId: f.chapterId || null,
             guardians: f.guardianName.trim()
               ? [{ name: f.guardianName.trim(), relationship: f.relationship.trim() || null, language: f.preferredLanguage }]
@@ -106,17 +112,21 @@ export default function Intake() {
           idempotencyKey,
         },
       });
+      answered = true;
       caseId = r.recordIntake.case?.id;
       return r.recordIntake.errors;
     }, {
-      // the first send was recorded but its answer lost, and the form changed since: that intake is the family
-      // found under the name above (looked up again now), not a second one
+      // a send was recorded but its answer lost, and the form changed since: that intake is the family listed
+      // above (looked up under the name it was sent with), not a second one
       onErrors: async (errs, mapped) => {
         if (!errs.some((e) => e.field === "idempotencyKey")) return mapped;
-        await similar.reload();
+        const name = mayLook ? lostAs.current ?? lookFor : null;
+        if (name && name === lookFor) await similar.reload();
+        else if (name) setRecordedAs(name);
         return { fields: {}, general: [t("intake.alreadyRecorded")] };
       },
     });
+    if (!answered) lostAs.current = sentAs; // no answer: it may have been recorded
     if (caseId) navigate(`/cases/${encodeURIComponent(caseId)}?created=1`);
   }
 

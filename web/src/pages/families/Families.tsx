@@ -1,6 +1,6 @@
 // The families in my record scope, newest first; with family:identity, found by name, phone or a student's name.
-import { useState, type FormEvent } from "react";
-import { Link, useLocation, useSearchParams } from "react-router-dom";
+import { useEffect, useState, type FormEvent } from "react";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { graphql } from "../../gql";
 import { Field, LoadError, Loading, Notice, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
@@ -34,7 +34,18 @@ export default function Families() {
   const { data, error, loading } = useQuery(FamiliesDocument, { search, chapterId, after: cursors[cursors.length - 1] });
   const families = data?.families;
   const mayFind = can("family:identity");
-  const erased = (useLocation().state as { erased?: string } | null)?.erased; // from a family page just erased
+  // from a family page just erased: said once (the address's state is cleared, so a reload does not say it again)
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [erased] = useState((location.state as { erased?: string } | null)?.erased);
+  useEffect(() => {
+    if (erased) navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+  }, []); // once, on arrival
+  // back and forward through filtered lists: the field and the paging follow the address
+  useEffect(() => {
+    setQ(search ?? "");
+    setCursors([null]);
+  }, [search, chapterId]);
 
   /** The filters live in the address (?q=…&chapter=…), so a filtered list can be bookmarked. */
   function update(changes: Record<string, string | null>) {

@@ -41,7 +41,8 @@ export function Assignees({ data, reload }: { data: CaseData; reload(): Promise<
     if (ok) await reload();
   }
 
-  const mine = me && chosen.includes(me.user.id);
+  const saved = data.assignees.map((a) => a.id);
+  const mine = me && saved.includes(me.user.id);
   return (
     <section className="panel" aria-labelledby="case-assignees">
       <h2 id="case-assignees">{t("assign.title")}</h2>
@@ -66,7 +67,7 @@ export function Assignees({ data, reload }: { data: CaseData; reload(): Promise<
             {t("assign.save")}
           </button>
           {me && !mine && (
-            <button type="button" className="secondary" disabled={busy} onClick={() => save(undefined, [...chosen, me.user.id])}>
+            <button type="button" className="secondary" disabled={busy} onClick={() => save(undefined, [...saved, me.user.id])}>
               {t("assign.me")}
             </button>
           )}
