@@ -4,7 +4,7 @@ One transaction removes the family, its students and consents, and every case of
 it: timeline, assignees, escalations and their deadlines, the escalation letters and family notices in the outbox
 (sent or not: a letter still waiting is not sent; one the worker is handing to the mail server at that moment
 goes out), campaign links, stories and notifications (foreign keys
-cascade from the case). The family's cases leave campaign evidence and statistics from then on. What stays: the
+cascade from the case), and the idempotency key of the intake that recorded a case. The family's cases leave campaign evidence and statistics from then on. What stays: the
 audit log, which holds ids and never a family's identity, with a `family.erase` event saying how much went;
 daily digests already mailed to staff (case titles are written without names).
 
@@ -23,6 +23,7 @@ from domain.cases.models import Case
 from domain.db import Database, among
 from domain.errors import invalid, require
 from domain.escalations.models import Escalation
+from domain.idempotency import IdempotencyKey
 from domain.outbox.models import OutboxMessage
 from domain.people.models import Family, Student
 from domain.people.service import _family_for_write
@@ -63,6 +64,10 @@ async def erase_family(db: Database, actor: Actor, family_id: uuid.UUID, *, conf
             messages = (await s.execute(delete(OutboxMessage).where(
                 OutboxMessage.organization_id == org, OutboxMessage.related_type == "Escalation",
                 among(db.is_sqlite, OutboxMessage.related_id, esc_ids)))).rowcount
+        if case_ids:  # the intake that recorded it (the key's row holds a hash of the family's details)
+            await s.execute(delete(IdempotencyKey).where(
+                IdempotencyKey.organization_id == org, IdempotencyKey.operation == "recordIntake",
+                among(db.is_sqlite, IdempotencyKey.result_id, case_ids)))
         if case_ids:  # cascades: assignees, timeline, escalations, deadlines, campaign links, stories, notifications
             await s.execute(delete(Case).where(Case.organization_id == org, among(db.is_sqlite, Case.id, case_ids)))
         await s.execute(delete(Family).where(Family.organization_id == org, Family.id == family.id))  # students, consents

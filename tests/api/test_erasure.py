@@ -25,6 +25,7 @@ from domain.outbox.models import OutboxMessage
 from domain.people import service as people
 from domain.people.models import Consent, Family, Student
 
+INTAKE = """mutation($i: RecordIntakeInput!) { recordIntake(input: $i) { case { id } errors { code field } } }"""
 ERASE = """mutation($i: EraseFamilyInput!) { eraseFamily(input: $i) {
   ok cases students escalations messages errors { code message field } } }"""
 
@@ -117,3 +118,21 @@ async def test_erasing_a_family_removes_all_of_it_and_nothing_else(api, db, worl
     again = (await api.data(ERASE, {"i": {"id": gid, "confirmDisplayName": "Rivera family"}},
                             world.tokens["admin"]))["eraseFamily"]
     assert again["errors"][0]["code"] == "NOT_FOUND"
+
+
+async def test_erasing_an_intake_forgets_its_idempotency_key(api, db, world):
+    from domain.idempotency import IdempotencyKey
+    key = "intake-key-of-the-osei-family"
+    intake = {"i": {"idempotencyKey": key,
+                    "family": {"displayName": "Osei family", "chapterId": world.chapter_gids["North"]},
+                    "student": {"firstName": "Kofi", "lastName": "Osei"},
+                    "case": {"category": "DISCIPLINE", "subcategory": "OUT_OF_SCHOOL_SUSPENSION", "title": "Sent home"}}}
+    made = (await api.data(INTAKE, intake, world.tokens["advocate"]))["recordIntake"]
+    assert made["errors"] == [] and made["case"]["id"]
+    [family] = (await api.data("query { families(search: \"Osei family\") { edges { node { id } } } }",
+                               token=world.tokens["admin"]))["families"]["edges"]
+    done = (await api.data(ERASE, {"i": {"id": family["node"]["id"], "confirmDisplayName": "Osei family"}},
+                           world.tokens["admin"]))["eraseFamily"]
+    assert done["ok"] is True and done["cases"] == 1
+    async with db.reader() as s:
+        assert await s.scalar(select(func.count()).select_from(IdempotencyKey).where(IdempotencyKey.key == key)) == 0
