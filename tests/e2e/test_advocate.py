@@ -335,6 +335,8 @@ def test_family_details_and_a_second_student(page):
     expect(page.get_by_label("Phone", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(facts).not_to_contain_text("Jean Joseph")
     page.get_by_label("Phone", exact=True).fill("617-555-0199")
+    page.get_by_role("checkbox", name="WhatsApp").check()
+    page.get_by_label(re.compile(r"^Contact notes")).fill("Call after 5 pm.")
 
     # meanwhile someone else saves the family: mine are kept and go over theirs on the second save
     version = graphql(page, "query($id: ID!) { family(id: $id) { version } }", {"id": family_id})["family"]["version"]
@@ -349,6 +351,8 @@ def test_family_details_and_a_second_student(page):
     expect(facts).to_contain_text("617-555-0199")
     expect(facts).to_contain_text("Jean Joseph")
     expect(facts).to_contain_text("joseph@example.org")  # a field I did not touch keeps their value
+    expect(facts).to_contain_text("WhatsApp")
+    expect(facts).to_contain_text("Call after 5 pm.")
 
     # a sibling: added to the family, then the student of a new case
     page.get_by_role("button", name="Add a student").click()

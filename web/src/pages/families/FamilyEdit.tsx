@@ -3,8 +3,8 @@
 // latest details and the form keeps my edits, to be saved over them (their other fields stay) or cancelled.
 import { useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
-import type { FamilyPageQuery } from "../../gql/graphql";
-import { Field, FormErrors, Notice } from "../../components/forms";
+import type { ContactChannel, FamilyPageQuery } from "../../gql/graphql";
+import { CheckGroup, Field, FormErrors, Notice } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useAction } from "../../lib/useAction";
@@ -20,13 +20,19 @@ const UpdateFamilyDocument = graphql(`
 type Family = NonNullable<FamilyPageQuery["family"]>;
 type Guardian = { name: string; relationship: string; phone: string; email: string | null; language: string | null };
 
-const FIELDS = ["displayName", "phone", "email", "preferredLanguage", "guardians"];
+const FIELDS = ["displayName", "phone", "email", "preferredLanguage", "guardians", "addressArea", "contactChannels",
+  "contactNotes"];
+
+const CHANNELS: ContactChannel[] = ["PHONE", "SMS", "WHATSAPP", "EMAIL", "IN_PERSON", "MAIL"];
 
 function formOf(f: Family) {
   return {
     displayName: f.displayName ?? "",
     phone: f.phone ?? "",
     email: f.email ?? "",
+    addressArea: f.addressArea ?? "",
+    contactChannels: [...f.contactChannels] as string[],
+    contactNotes: f.contactNotes ?? "",
     preferredLanguage: f.preferredLanguage,
     interpreterNeeded: f.interpreterNeeded,
     guardians: (f.guardians ?? []).map<Guardian>((g) => ({
@@ -36,7 +42,7 @@ function formOf(f: Family) {
 }
 
 export function FamilyEdit({ family, reload }: { family: Family; reload(): Promise<unknown> }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [form, setForm] = useState<ReturnType<typeof formOf> | null>(null);
   const [opened, setOpened] = useState<ReturnType<typeof formOf> | null>(null); // the details the form started from
   const guardianFields = (form?.guardians ?? []).flatMap((_, i) => [`guardians.${i}.name`, `guardians.${i}.phone`]);
@@ -54,7 +60,7 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
       </>
     );
   }
-  const set = (k: "displayName" | "phone" | "email") => (e: { target: { value: string } }) =>
+  const set = (k: "displayName" | "phone" | "email" | "addressArea" | "contactNotes") => (e: { target: { value: string } }) =>
     setForm({ ...form, [k]: e.target.value });
   const setGuardian = (i: number, k: "name" | "relationship" | "phone", value: string) =>
     setForm({ ...form, guardians: form.guardians.map((g, j) => (j === i ? { ...g, [k]: value } : g)) });
@@ -81,6 +87,9 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
       ...(changed("email") && { email: form.email.trim() || null }),
       ...(changed("preferredLanguage") && { preferredLanguage: form.preferredLanguage }),
       ...(changed("interpreterNeeded") && { interpreterNeeded: form.interpreterNeeded }),
+      ...(changed("addressArea") && { addressArea: form.addressArea.trim() || null }),
+      ...(changed("contactChannels") && { contactChannels: form.contactChannels as ContactChannel[] }),
+      ...(changed("contactNotes") && { contactNotes: form.contactNotes.trim() || null }),
       ...(changed("guardians") && {
         guardians: guardians.map((g) => ({
           name: g.name.trim(), relationship: g.relationship.trim() || null, phone: g.phone.trim() || null,
@@ -151,6 +160,19 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
           <input type="checkbox" checked={form.interpreterNeeded} onChange={(e) => setForm({ ...form, interpreterNeeded: e.target.checked })} />
           {t("family.interpreterNeeded")}
         </label>
+        <Field label={t("family.addressArea")} hint={t("family.addressAreaHint")} error={action.errors.fields.addressArea}>
+          {(p) => <input {...p} value={form.addressArea} onChange={set("addressArea")} autoComplete="off" />}
+        </Field>
+        <CheckGroup
+          legend={t("family.contactChannels")}
+          options={CHANNELS.map((c) => ({ value: c, label: te("ContactChannel", c) }))}
+          value={form.contactChannels}
+          onChange={(v) => setForm({ ...form, contactChannels: v })}
+          error={action.errors.fields.contactChannels}
+        />
+        <Field label={t("family.contactNotes")} hint={t("family.contactNotesHint")} error={action.errors.fields.contactNotes}>
+          {(p) => <textarea {...p} value={form.contactNotes} onChange={set("contactNotes")} />}
+        </Field>
         <div className="actions">
           <button type="submit" disabled={action.busy}>
             {t("family.save")}

@@ -22,6 +22,7 @@ const FamilyPageDocument = graphql(`
   query FamilyPage($id: ID!) {
     family(id: $id) {
       id displayName redacted phone email preferredLanguage interpreterNeeded version chapter { name }
+      addressArea contactChannels contactNotes
       guardians { name relationship phone email language }
       students { id firstName lastName grade specialEducation englishLearner version redacted school { id name } }
       cases(first: 100) {
@@ -96,6 +97,24 @@ export default function FamilyPage() {
             <>
               <dt>{t("family.email")}</dt>
               <dd>{f.email}</dd>
+            </>
+          )}
+          {f.contactChannels.length > 0 && (
+            <>
+              <dt>{t("family.contactChannels")}</dt>
+              <dd>{f.contactChannels.map((c) => te("ContactChannel", c)).join(", ")}</dd>
+            </>
+          )}
+          {f.addressArea && (
+            <>
+              <dt>{t("family.addressArea")}</dt>
+              <dd>{f.addressArea}</dd>
+            </>
+          )}
+          {f.contactNotes && (
+            <>
+              <dt>{t("family.contactNotes")}</dt>
+              <dd style={{ whiteSpace: "pre-wrap" }}>{f.contactNotes}</dd>
             </>
           )}
           <dt>{t("family.language")}</dt>
