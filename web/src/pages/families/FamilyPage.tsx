@@ -1,6 +1,6 @@
 // One family: who they are, their students, the cases of theirs I may see, and (case:create) a new case for them:
 // a returning family's new issue is opened here, not by a second intake that would record the family twice.
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { FamilyPageQuery } from "../../gql/graphql";
@@ -77,57 +77,21 @@ export default function FamilyPage() {
           {t("family.facts")}
         </h2>
         <dl className="facts">
-          {f.guardians && f.guardians.length > 0 && (
-            <>
-              <dt>{t("family.guardian")}</dt>
-              <dd>
-                {f.guardians
-                  .map((g) => [g.name, g.relationship && `(${g.relationship})`, g.phone].filter(Boolean).join(" "))
-                  .join("; ")}
-              </dd>
-            </>
-          )}
-          {f.phone && (
-            <>
-              <dt>{t("family.phone")}</dt>
-              <dd>{f.phone}</dd>
-            </>
-          )}
-          {f.email && (
-            <>
-              <dt>{t("family.email")}</dt>
-              <dd>{f.email}</dd>
-            </>
-          )}
-          {f.contactChannels.length > 0 && (
-            <>
-              <dt>{t("family.contactChannels")}</dt>
-              <dd>{f.contactChannels.map((c) => te("ContactChannel", c)).join(", ")}</dd>
-            </>
-          )}
-          {f.addressArea && (
-            <>
-              <dt>{t("family.addressArea")}</dt>
-              <dd>{f.addressArea}</dd>
-            </>
-          )}
-          {f.contactNotes && (
-            <>
-              <dt>{t("family.contactNotes")}</dt>
-              <dd style={{ whiteSpace: "pre-wrap" }}>{f.contactNotes}</dd>
-            </>
-          )}
-          <dt>{t("family.language")}</dt>
-          <dd>
+          <Fact label={t("family.guardian")}>
+            {(f.guardians ?? [])
+              .map((g) => [g.name, g.relationship && `(${g.relationship})`, g.phone].filter(Boolean).join(" "))
+              .join("; ")}
+          </Fact>
+          <Fact label={t("family.phone")}>{f.phone}</Fact>
+          <Fact label={t("family.email")}>{f.email}</Fact>
+          <Fact label={t("family.contactChannels")}>{f.contactChannels.map((c) => te("ContactChannel", c)).join(", ")}</Fact>
+          <Fact label={t("family.addressArea")}>{f.addressArea}</Fact>
+          <Fact label={t("family.contactNotes")}>{f.contactNotes}</Fact>
+          <Fact label={t("family.language")}>
             {languageName(lang, f.preferredLanguage)}
             {f.interpreterNeeded && ` · ${t("family.interpreterNeeded")}`}
-          </dd>
-          {f.chapter && (
-            <>
-              <dt>{t("family.chapter")}</dt>
-              <dd>{f.chapter.name}</dd>
-            </>
-          )}
+          </Fact>
+          <Fact label={t("family.chapter")}>{f.chapter?.name}</Fact>
         </dl>
       </section>
       {can("family:update") && !f.redacted && <FamilyEdit family={f} reload={reload} />}
@@ -174,6 +138,17 @@ export default function FamilyPage() {
       </section>
       {can("case:create") && <NewCase family={f} />}
       {can("family:erase") && !f.redacted && <EraseFamily family={f} />}
+    </>
+  );
+}
+
+/** A term and its description, left out when there is nothing to say. */
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  if (children == null || children === "" || children === false) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd style={{ whiteSpace: "pre-wrap" }}>{children}</dd>
     </>
   );
 }
