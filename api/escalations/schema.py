@@ -114,8 +114,36 @@ class Dashboard:
     due_soon_until: date
 
 
+def _escalate_input(input: EscalateCaseInput) -> service.EscalateInput:
+    return service.EscalateInput(
+        case_id=decode(input.case_id, "Case", "caseId"),
+        contact_id=decode(input.contact_id, "DistrictContact", "contactId"), channel=input.channel,
+        summary=input.summary, remedy_requested=input.remedy_requested,
+        previous_id=decode_opt(input.previous_escalation_id, "Escalation", "previousEscalationId"),
+        idempotency_key=input.idempotency_key, notify_family=input.notify_family)
+
+
+@strawberry.type(description="The letter escalateCase would send, as the contact will read it.")
+class EscalationLetterPreview:
+    subject: str
+    text: str
+    response_due_on: date = strawberry.field(description="On the district's school calendar, from today.")
+    mailed_to: str | None = strawberry.field(description="The contact's address when the channel is EMAIL (the "
+                                                          "letter is mailed); null: the advocate sends it.")
+
+
 @strawberry.type
 class EscalationsQuery:
+    @strawberry.field(description="The letter escalateCase would send with this input (same template, same "
+                                  "checks: consent, ladder, case status), before sending it; nothing is sent or "
+                                  "changed. Needs escalation:send.")
+    async def escalation_letter_preview(self, info: Info, input: EscalateCaseInput) -> EscalationLetterPreview:
+        ctx = info.context
+        p = await query(lambda: service.preview_escalation(ctx.db, ctx.actor, _escalate_input(input),
+                                                           today=ctx.today))
+        return EscalationLetterPreview(subject=p.subject, text=p.text, response_due_on=p.response_due_on,
+                                       mailed_to=p.mailed_to)
+
     @strawberry.field(description="Escalations on cases I may see, soonest response due first.")
     async def escalations(self, info: Info, filter: EscalationFilter | None = None, first: int | None = None,
                           after: str | None = None) -> EscalationConnection:
@@ -176,13 +204,7 @@ class EscalationsMutation:
         ctx = info.context
 
         async def run():
-            inp = service.EscalateInput(
-                case_id=decode(input.case_id, "Case", "caseId"),
-                contact_id=decode(input.contact_id, "DistrictContact", "contactId"), channel=input.channel,
-                summary=input.summary, remedy_requested=input.remedy_requested,
-                previous_id=decode_opt(input.previous_escalation_id, "Escalation", "previousEscalationId"),
-                idempotency_key=input.idempotency_key, notify_family=input.notify_family)
-            return await service.escalate_case(ctx.db, ctx.actor, inp, today=ctx.today)
+            return await service.escalate_case(ctx.db, ctx.actor, _escalate_input(input), today=ctx.today)
         esc, errors = await attempt(run)
         return EscalationPayload(escalation=esc and EscalationType.of(esc, ctx.actor, ctx.today), errors=errors)
 

@@ -29,7 +29,7 @@ from domain.identity.models import Organization, User
 from domain.notifications.models import NotificationKind
 from domain.notifications.service import notify
 from domain.outbox.models import OutboxMessage
-from domain.outbox.service import enqueue
+from domain.outbox.service import enqueue, render
 from domain.paging import Page, keyset, make_page
 from domain.people.models import Consent, ConsentKind, Family, Student
 from domain.people.rules import consent_active
@@ -120,10 +120,11 @@ class EscalateInput:
     notify_family: bool = True
 
 
-def _consent_ok(consents: list[Consent], today: date) -> bool:
-    return any(c.kind is ConsentKind.SHARE_WITH_DISTRICT and consent_active(
-        signed_on=c.signed_on, expires_on=c.expires_on, revoked=c.revoked_at is not None, today=today)
-        for c in consents)
+def _release(consents: list[Consent], today: date) -> Consent | None:
+    """The family's active release to share with the district (the latest signed), if any."""
+    active = [c for c in consents if c.kind is ConsentKind.SHARE_WITH_DISTRICT and consent_active(
+        signed_on=c.signed_on, expires_on=c.expires_on, revoked=c.revoked_at is not None, today=today)]
+    return max(active, key=lambda c: (c.signed_on or date.min, c.id.hex), default=None)
 
 
 def _event(actor: Actor, case_id: uuid.UUID, kind: CaseEventKind, body: str, data: dict) -> CaseEvent:
@@ -167,46 +168,71 @@ async def escalate_case(db: Database, actor: Actor, inp: EscalateInput, *, today
         return done
 
 
+@dataclass
+class _Plan:
+    """An escalation about to be sent: everything checked, nothing written."""
+    case: Case
+    contact: DistrictContact
+    level: EscalationLevel
+    previous: Escalation | None
+    family: Family
+    district_id: uuid.UUID | None
+    due: date
+    release_signed_on: date | None  # the family's release, named in the letter
+
+
+async def _plan(s: AsyncSession, actor: Actor, inp: EscalateInput, today: date) -> _Plan:
+    """The checks of an escalation (case in scope, active contact on the ladder, above the previous level, the
+    family's consent) and its answer's due date on the district's school calendar."""
+    org_id = actor.organization_id
+    case = await s.scalar(select(Case).where(Case.id == inp.case_id, visible_cases(actor.case_scope())))
+    if case is None:
+        raise not_found("case", "caseId")
+    contact = await s.scalar(select(DistrictContact).where(
+        DistrictContact.id == inp.contact_id, DistrictContact.organization_id == org_id))
+    if contact is None:
+        raise not_found("district contact", "contactId")
+    if not contact.active:
+        raise invalid(f"{contact.name} is no longer an active contact.", "contactId")
+    if case.status is not CaseStatus.ESCALATED:
+        try:
+            check_transition(case.status, CaseStatus.ESCALATED, None)
+        except TransitionError as e:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, str(e), "caseId") from None
+    level = await s.get(EscalationLevel, (org_id, contact.ladder_level))
+    if level is None:
+        raise invalid(f"Level {contact.ladder_level} is not on your escalation ladder.", "contactId")
+    previous = None
+    if inp.previous_id is not None:
+        previous = await s.scalar(select(Escalation).where(
+            Escalation.id == inp.previous_id, Escalation.organization_id == org_id,
+            Escalation.case_id == case.id))
+        if previous is None:
+            raise not_found("escalation", "previousEscalationId")
+        if level.level <= previous.level:
+            raise invalid(f"The next escalation must go above level {previous.level} ({previous.level_name}).",
+                          "contactId")
+    family = await s.get(Family, case.family_id)
+    consents = list(await s.scalars(select(Consent).where(Consent.family_id == family.id)))
+    release = _release(consents, today)
+    if release is None:
+        raise DomainError(ErrorCode.CONSENT_REQUIRED,
+                          "The family has no active consent to share their case with the district. "
+                          "Record it before escalating.", "caseId")
+    district_id = contact.district_id or case.district_id
+    calendar = await district_calendar(s, org_id, district_id)
+    due = calendar.add_school_days(today, level.response_window_school_days)
+    return _Plan(case=case, contact=contact, level=level, previous=previous, family=family,
+                 district_id=district_id, due=due, release_signed_on=release.signed_on)
+
+
 async def _escalate(db: Database, actor: Actor, inp: EscalateInput, *, summary: str, remedy: str, key: str | None,
                     today: date) -> Escalation:
     org_id = actor.organization_id
     async with db.transaction() as s:
-        case = await s.scalar(select(Case).where(Case.id == inp.case_id, visible_cases(actor.case_scope())))
-        if case is None:
-            raise not_found("case", "caseId")
-        contact = await s.scalar(select(DistrictContact).where(
-            DistrictContact.id == inp.contact_id, DistrictContact.organization_id == org_id))
-        if contact is None:
-            raise not_found("district contact", "contactId")
-        if not contact.active:
-            raise invalid(f"{contact.name} is no longer an active contact.", "contactId")
-        if case.status is not CaseStatus.ESCALATED:
-            try:
-                check_transition(case.status, CaseStatus.ESCALATED, None)
-            except TransitionError as e:
-                raise DomainError(ErrorCode.INVALID_TRANSITION, str(e), "caseId") from None
-        level = await s.get(EscalationLevel, (org_id, contact.ladder_level))
-        if level is None:
-            raise invalid(f"Level {contact.ladder_level} is not on your escalation ladder.", "contactId")
-        previous = None
-        if inp.previous_id is not None:
-            previous = await s.scalar(select(Escalation).where(
-                Escalation.id == inp.previous_id, Escalation.organization_id == org_id,
-                Escalation.case_id == case.id))
-            if previous is None:
-                raise not_found("escalation", "previousEscalationId")
-            if level.level <= previous.level:
-                raise invalid(f"The next escalation must go above level {previous.level} ({previous.level_name}).",
-                              "contactId")
-        family = await s.get(Family, case.family_id)
-        consents = list(await s.scalars(select(Consent).where(Consent.family_id == family.id)))
-        if not _consent_ok(consents, today):
-            raise DomainError(ErrorCode.CONSENT_REQUIRED,
-                              "The family has no active consent to share their case with the district. "
-                              "Record it before escalating.", "caseId")
-        district_id = contact.district_id or case.district_id
-        calendar = await district_calendar(s, org_id, district_id)
-        due = calendar.add_school_days(today, level.response_window_school_days)
+        plan = await _plan(s, actor, inp, today)
+        case, contact, level, previous, due = plan.case, plan.contact, plan.level, plan.previous, plan.due
+        district_id = plan.district_id
         esc = Escalation(
             id=uuid.uuid4(), organization_id=org_id, case_id=case.id, district_id=district_id,
             contact_id=contact.id, previous_id=previous.id if previous else None, level=level.level,
@@ -225,46 +251,83 @@ async def _escalate(db: Database, actor: Actor, inp: EscalateInput, *, summary: 
                      f"Escalated to {contact.name} ({level.name}) by {via}; answer due {due.isoformat()}.",
                      {"escalationId": str(esc.id), "level": level.level, "contactId": str(contact.id),
                       "from": from_status.value, "to": CaseStatus.ESCALATED.value, "dueOn": due.isoformat()}))
-        await _send_mail(s, actor, esc, case, family, contact, inp)
+        await _send_mail(s, actor, esc, plan, inp)
         audit(s, actor, "escalation.send", entity_type="case", entity_id=case.id,
               detail={"escalationId": str(esc.id), "level": level.level, "channel": inp.channel.value})
     return esc
 
 
-async def _send_mail(s: AsyncSession, actor: Actor, esc: Escalation, case: Case, family: Family,
-                     contact: DistrictContact, inp: EscalateInput) -> None:
-    """The letter to the contact (advocate in copy) and the family's notice, queued in this transaction."""
+async def _mail_contexts(s: AsyncSession, actor: Actor, case: Case, contact: DistrictContact, *, level_name: str,
+                         summary: str, remedy: str, sent_on: date, due: date, window: int,
+                         district_id: uuid.UUID | None, release_signed_on: date | None) -> tuple[dict, dict]:
+    """What the letter to the contact and the family's notice say (templates escalation_letter, family_notice):
+    one source for the mail queued and the letter previewed before sending."""
     org = await s.get(Organization, actor.organization_id)
     advocate = await s.get(User, actor.user_id)
     student = await s.get(Student, case.student_id) if case.student_id else None
     school = await s.get(School, case.school_id) if case.school_id else None
-    district = await s.get(District, esc.district_id) if esc.district_id else None
-    reply_to = formataddr((advocate.display_name, advocate.email))
-    common = {"organization_name": org.name, "level_name": esc.level_name, "response_due_on": esc.response_due_on,
+    district = await s.get(District, district_id) if district_id else None
+    common = {"organization_name": org.name, "level_name": level_name, "response_due_on": due,
               "advocate_name": advocate.display_name, "advocate_email": advocate.email,
-              "case_reference": case_reference(case.id),
-              "response_window_school_days": esc.response_window_school_days}
-    optional = {"student_first_name": student.first_name if student else None, "contact_office": contact.office}
+              "case_reference": case_reference(case.id), "response_window_school_days": window,
+              "student_first_name": student.first_name if student else None, "contact_office": contact.office}
+    letter = {**common, "contact_name": contact.name, "contact_title": contact.title,
+              "issue_category": taxonomy.category_label(case.category),
+              "issue_subcategory": taxonomy.subcategory_label(case.subcategory),
+              "summary": summary, "remedy_requested": remedy, "sent_on": sent_on,
+              "student_last_name": student.last_name if student else None,
+              "student_grade": student.grade if student else None, "consent_signed_on": release_signed_on,
+              "school_name": school.name if school else None, "district_name": district.name if district else None}
+    return letter, common
+
+
+async def _send_mail(s: AsyncSession, actor: Actor, esc: Escalation, plan: _Plan, inp: EscalateInput) -> None:
+    """The letter to the contact (advocate in copy) and the family's notice, queued in this transaction."""
+    case, family, contact = plan.case, plan.family, plan.contact
+    letter, common = await _mail_contexts(
+        s, actor, case, contact, level_name=esc.level_name, summary=esc.summary, remedy=esc.remedy_requested,
+        sent_on=esc.sent_on, due=esc.response_due_on, window=esc.response_window_school_days,
+        district_id=esc.district_id, release_signed_on=plan.release_signed_on)
+    advocate = await s.get(User, actor.user_id)
+    reply_to = formataddr((advocate.display_name, advocate.email))
     if inp.channel is EscalationChannel.EMAIL and contact.email:
         await enqueue(
             s, organization_id=actor.organization_id, kind="escalation_letter", template="escalation_letter",
             language="en", to=[contact.email], cc=[advocate.email], reply_to=reply_to, related_type="Escalation",
-            related_id=esc.id, context={
-                **common, **optional, "contact_name": contact.name, "contact_title": contact.title,
-                "issue_category": taxonomy.category_label(case.category),
-                "issue_subcategory": taxonomy.subcategory_label(case.subcategory),
-                "summary": esc.summary, "remedy_requested": esc.remedy_requested, "sent_on": esc.sent_on,
-                "student_grade": student.grade if student else None,
-                "school_name": school.name if school else None, "district_name": district.name if district else None,
-            })
+            related_id=esc.id, context=letter)
     if inp.notify_family and family.email:
         guardian = family.guardians[0]["name"] if family.guardians else family.display_name
         await enqueue(
             s, organization_id=actor.organization_id, kind="family_notice", template="family_notice",
             language=family.preferred_language, to=[family.email], reply_to=reply_to, related_type="Escalation",
-            related_id=esc.id, context={**common, **optional, "guardian_name": guardian, "escalated_on": esc.sent_on})
+            related_id=esc.id, context={**common, "guardian_name": guardian, "escalated_on": esc.sent_on})
 
 
+@dataclass
+class LetterPreview:
+    subject: str
+    text: str
+    response_due_on: date
+    mailed_to: str | None  # the contact's address when the channel is email (else the advocate sends it)
+
+
+async def preview_escalation(db: Database, actor: Actor, inp: EscalateInput, *, today: date) -> LetterPreview:
+    """The letter escalateCase would send with this input, rendered from the same template and context, with the
+    same checks; nothing is written but the audit row (it shows the student's name)."""
+    require(actor, "escalation", "send")
+    summary = v.text(inp.summary, "summary", required=True, max_len=10000)
+    remedy = v.text(inp.remedy_requested, "remedyRequested", required=True, max_len=5000)
+    async with db.transaction() as s:
+        plan = await _plan(s, actor, inp, today)
+        letter, _ = await _mail_contexts(
+            s, actor, plan.case, plan.contact, level_name=plan.level.name, summary=summary, remedy=remedy,
+            sent_on=today, due=plan.due, window=plan.level.response_window_school_days, district_id=plan.district_id,
+            release_signed_on=plan.release_signed_on)
+        audit(s, actor, "escalation.preview", entity_type="case", entity_id=plan.case.id,
+              detail={"level": plan.level.level, "contactId": str(plan.contact.id)})
+    mail = render("escalation_letter", "en", letter)
+    mailed = plan.contact.email if inp.channel is EscalationChannel.EMAIL and plan.contact.email else None
+    return LetterPreview(subject=mail.subject, text=mail.text, response_due_on=plan.due, mailed_to=mailed)
 
 
 # ---------------------------------------------------------------- answers

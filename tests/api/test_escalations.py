@@ -140,6 +140,44 @@ async def test_escalate_sets_status_due_date_timeline_and_mail(api, db, world):
     assert len(entry) == 1 and "Dr. Maria Chen" in entry[0]["body"] and entry[0]["statusTo"] == "ESCALATED"
 
 
+PREVIEW = """query($i: EscalateCaseInput!) { escalationLetterPreview(input: $i) { subject text responseDueOn
+  mailedTo } }"""
+
+
+async def test_the_letter_previewed_is_the_letter_sent(api, db, world):
+    contacts = await _contacts(db, world)
+    _, _, case = await _open_case(api, world)
+    preview = (await api.data(PREVIEW, _escalation(case["id"], contacts[1]), token=world.tokens["advocate"]))[
+        "escalationLetterPreview"]
+    assert preview["mailedTo"] == "principal@riverton.example.org"
+    assert preview["responseDueOn"] == _calendar().add_school_days(date.today(), 5).isoformat()
+    assert "Dear Dr. Maria Chen" in preview["text"] and "manifestation determination" in preview["text"]
+    # who the student is, and the family's release to share it (the template always had room for both)
+    assert "It concerns Mateo Rivera, a student in grade 7 at Riverton High School." in preview["text"]
+    signed = date.today().strftime("%A, %B %-d, %Y")
+    assert f"The family has authorized us to share this information with you (release signed {signed})." in \
+        preview["text"]
+    # nothing was sent or changed
+    assert await _count(db, Escalation, world.org_id) == 0 and await _count(db, OutboxMessage, world.org_id) == 0
+    after = (await api.data(GET_CASE, {"id": case["id"]}, token=world.tokens["advocate"]))["case"]
+    assert after["status"] == "OPEN" and after["version"] == case["version"]
+    # sent: the very same subject and text
+    await api.data(ESCALATE, _escalation(case["id"], contacts[1]), token=world.tokens["advocate"])
+    async with db.reader() as s:
+        sent = await s.scalar(select(OutboxMessage).where(OutboxMessage.organization_id == world.org_id,
+                                                          OutboxMessage.kind == "escalation_letter"))
+    assert (sent.subject, sent.body_text) == (preview["subject"], preview["text"])
+    # the same checks as sending: without consent, or for a viewer, no letter
+    _, _, other = await _open_case(api, world, consent=False)
+    refused = await api(PREVIEW, _escalation(other["id"], contacts[1]), token=world.tokens["advocate"])
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "CONSENT_REQUIRED"
+    refused = await api(PREVIEW, _escalation(other["id"], contacts[1]), token=world.tokens["viewer"])
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    letter = (await api.data(PREVIEW, _escalation(case["id"], contacts[2], channel="LETTER"),
+                             token=world.tokens["advocate"]))["escalationLetterPreview"]
+    assert letter["mailedTo"] is None  # a letter the advocate sends
+
+
 async def test_a_retried_escalation_with_the_same_key_sends_nothing_twice(api, db, world):
     contacts = await _contacts(db, world)
     _, _, case = await _open_case(api, world)

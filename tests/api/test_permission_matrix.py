@@ -487,6 +487,11 @@ MATRIX: dict[str, Entry] = {
                                            "summary": "Suspended without a hearing.", "notifyFamily": False,
                                            "remedyRequested": "Expunge the suspension."}},
                           "escalation:send", "escalatable", roles=EDITORS, shows="case"),
+    "escalationLetterPreview": entry(
+        "query($i: EscalateCaseInput!) { escalationLetterPreview(input: $i) { subject text responseDueOn } }",
+        lambda r: {"i": {"caseId": r.case, "contactId": r.contact, "channel": "LETTER",
+                         "summary": "Suspended without a hearing.", "remedyRequested": "Expunge the suspension."}},
+        "escalation:send", "escalatable", roles=EDITORS),  # a read that targets a case: refused like a mutation
     "acknowledgeEscalation": entry(
         f"mutation($id: ID!) {{ acknowledgeEscalation(id: $id) {{ escalation {{ id status }} {ERRORS} }} }}",
         lambda r: {"id": r.escalation}, "escalation:update", "escalation", roles=EDITORS, shows="escalation"),

@@ -1,8 +1,8 @@
 // The escalation flow: pick a ladder level, pick a contact at that level, write the request, read the letter,
 // send; then record the district's response (or close it).
-import { useMemo, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { graphql } from "../../../gql";
-import type { EscalationChannel } from "../../../gql/graphql";
+import type { EscalationChannel, EscalationLetterPreviewQuery } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
 import { useI18n } from "../../../i18n/I18n";
 import { request } from "../../../lib/graphql";
@@ -11,7 +11,6 @@ import { useSession } from "../../../lib/session";
 import { useQuery } from "../../../lib/useQuery";
 import { today } from "../../../i18n/core";
 import type { CaseData, Ladder } from "../CasePage";
-import { composeLetter } from "./letter";
 import { isConflict } from "./shared";
 import { newIdempotencyKey } from "../../../lib/idempotency";
 
@@ -20,6 +19,12 @@ const ContactsDocument = graphql(`
     districtContacts(districtId: $districtId, level: $level, issueArea: $issueArea, first: 100) {
       edges { node { id name title office email ladderLevel school { name } district { name } } }
     }
+  }
+`);
+
+const PreviewDocument = graphql(`
+  query EscalationLetterPreview($input: EscalateCaseInput!) {
+    escalationLetterPreview(input: $input) { subject text responseDueOn mailedTo }
   }
 `);
 
@@ -196,7 +201,6 @@ function EscalateFlow({
   data, ladder, onCancel, onSent,
 }: { data: CaseData; ladder: Ladder; onCancel(): void; onSent(message: string): void }) {
   const { t, te, date } = useI18n();
-  const { me } = useSession();
   const open = data.escalations.filter((e) => e.status !== "CLOSED");
   const highest = open.reduce((m, e) => Math.max(m, e.level), 0);
   const [level, setLevel] = useState<number>(Math.min(highest + 1, ladder[ladder.length - 1]?.level ?? 1));
@@ -206,64 +210,41 @@ function EscalateFlow({
   const [remedy, setRemedy] = useState("");
   const [notifyFamily, setNotifyFamily] = useState(true);
   const [preview, setPreview] = useState(false);
+  const [letter, setLetter] = useState<EscalationLetterPreviewQuery["escalationLetterPreview"] | null>(null);
   const { busy, errors, fail, run } = useAction(["contactId", "channel", "summary", "remedyRequested"]);
   const [key] = useState(newIdempotencyKey);
 
   const contacts = useQuery(ContactsDocument, { districtId: data.district?.id ?? null, level, issueArea: data.category });
   const list = contacts.data?.districtContacts.edges.map((e) => e.node) ?? [];
   const contact = list.find((c) => c.id === contactId);
-  const rung = ladder.find((l) => l.level === level);
   const previous = open.filter((e) => e.level < level).sort((a, b) => b.level - a.level)[0];
   const consent = data.family.consents.find((c) => c.kind === "SHARE_WITH_DISTRICT" && c.status === "ACTIVE");
 
-  const letter = useMemo(
-    () =>
-      contact && rung && me
-        ? composeLetter({
-            organizationName: me.organization.name,
-            contactName: contact.name,
-            contactTitle: contact.title,
-            contactOffice: contact.office,
-            districtName: contact.district?.name ?? data.district?.name,
-            levelName: rung.name,
-            category: data.categoryLabel,
-            subcategory: data.subcategoryLabel,
-            studentFirstName: data.student?.firstName,
-            studentLastName: data.student?.lastName,
-            studentGrade: data.student?.grade,
-            schoolName: data.school?.name,
-            consentSignedOn: consent?.signedOn,
-            summary,
-            remedyRequested: remedy,
-            responseWindowSchoolDays: rung.responseWindowSchoolDays,
-            advocateName: me.user.displayName,
-            advocateEmail: me.user.email,
-            sentOn: today(),
-          })
-        : "",
-    [contact, rung, me, data, consent, summary, remedy],
-  );
+  const input = {
+    caseId: data.id, contactId, channel, summary: summary.trim(), remedyRequested: remedy.trim(),
+    previousEscalationId: previous?.id ?? null, idempotencyKey: key, notifyFamily,
+  };
 
-  function review(e: FormEvent) {
+  /** The letter as the server will send it (same template and checks), before sending. */
+  async function review(e: FormEvent) {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!contactId) fields.contactId = t("escalation.chooseContact");
     if (!summary.trim()) fields.summary = t("escalation.summaryRequired");
     if (!remedy.trim()) fields.remedyRequested = t("escalation.remedyRequired");
-    fail(fields);
-    if (Object.keys(fields).length === 0) setPreview(true);
+    if (Object.keys(fields).length) return fail(fields);
+    const ok = await run(async () => {
+      setLetter((await request(PreviewDocument, { input })).escalationLetterPreview);
+      return [];
+    });
+    if (ok) setPreview(true);
   }
 
   async function send() {
     let dueOn: string | undefined;
     const ok = await run(
       async () => {
-        const r = await request(EscalateDocument, {
-          input: {
-            caseId: data.id, contactId, channel, summary: summary.trim(), remedyRequested: remedy.trim(),
-            previousEscalationId: previous?.id ?? null, idempotencyKey: key, notifyFamily,
-          },
-        });
+        const r = await request(EscalateDocument, { input });
         dueOn = r.escalateCase.escalation?.responseDueOn;
         return r.escalateCase.errors;
       },
@@ -283,10 +264,15 @@ function EscalateFlow({
       <div>
         <h3>{t("escalation.previewTitle")}</h3>
         <p>{t("escalation.previewTo", { name: contact?.name ?? "", email: contact?.email ?? t("common.notSet") })}</p>
+        <p>
+          <strong>{letter?.subject}</strong>
+        </p>
         <pre className="letter" tabIndex={0} aria-label={t("escalation.letter")}>
-          {letter}
+          {letter?.text}
         </pre>
-        <p className="muted">{t("escalation.previewNote")}</p>
+        <p className="muted">
+          {letter && t(letter.mailedTo ? "escalation.previewMailed" : "escalation.previewYouSend", { date: date(letter.responseDueOn) })}
+        </p>
         <FormErrors messages={errors.general} />
         <div className="actions">
           <button type="button" onClick={send} disabled={busy}>
