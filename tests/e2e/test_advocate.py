@@ -464,5 +464,14 @@ def test_intake_on_a_phone(browser, server):
         page.get_by_role("button", name="Escalate this case").click()
         page.get_by_role("radio").first.check()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # a family, on the phone: its page and its forms fit the screen too
+        page.get_by_role("link", name="Families", exact=True).click()
+        expect(page.locator("tbody tr").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.locator("tbody tr a").first.click()
+        page.get_by_role("button", name="Edit the family's details").click()
+        page.get_by_role("button", name="Open a new case for this family").click()
+        expect(page.get_by_role("button", name="Open the case")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         ctx.close()
