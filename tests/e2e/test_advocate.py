@@ -414,6 +414,25 @@ def test_an_intake_whose_answer_was_lost_is_not_recorded_twice(page):
     assert [f["node"]["displayName"] for f in found] == [f"Mensah family {tag}"]
 
 
+def test_a_case_opened_with_the_wrong_school_and_issue_is_corrected(page):
+    sign_in(page)
+    tag = uuid.uuid4().hex[:6]
+    _intake(page, family=f"Haddad family {tag}", title=f"Evaluation delayed {tag}")
+    page.get_by_role("button", name="Edit details").click()
+    school = page.get_by_label("School", exact=True)
+    school.select_option(school.locator("option", has_text="East Boston High School").first.get_attribute("value"))
+    page.get_by_label(re.compile(r"^Issue")).select_option(label="Language access")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_label("Specific issue")).to_have_attribute("aria-invalid", "true")  # the issue needs its kind
+    page.get_by_label("Specific issue").select_option(label="No interpreter")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    facts = page.locator("dl.facts").first
+    expect(facts).to_contain_text("East Boston High School")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Evaluation delayed {tag}")
+    expect(page.get_by_text("Language access").first).to_be_visible()
+
+
 def test_update_conflict_shows_the_latest_version(page):
     sign_in(page)
     tag = uuid.uuid4().hex[:6]

@@ -23,6 +23,7 @@ const CasePageDocument = graphql(`
       openedOn incidentOn nextActionDueOn resolvedOn closedOn overdue outcome outcomeNotes tags version updatedAt
       family {
         id displayName preferredLanguage interpreterNeeded redacted
+        students { id firstName lastName }
         consents { id kind status method signedOn expiresOn recipient purpose records revokedAt revocationReason recordedBy { displayName } }
       }
       student { id firstName lastName grade }

@@ -2,8 +2,10 @@
 // answers CONFLICT: we say so, show the latest version and keep the user's edits to re-apply.
 import { useState, type FormEvent } from "react";
 import { graphql } from "../../../gql";
-import type { CasePriority } from "../../../gql/graphql";
+import type { CaseCategory, CasePriority, CaseSubcategory } from "../../../gql/graphql";
 import { Field, FormErrors } from "../../../components/forms";
+import { useQuery } from "../../../lib/useQuery";
+import { CaseFormDataDocument, SchoolOptions } from "../CaseFields";
 import { useI18n } from "../../../i18n/I18n";
 import { request } from "../../../lib/graphql";
 import { NO_ERRORS, useAction } from "../../../lib/useAction";
@@ -17,7 +19,17 @@ const UpdateCaseDocument = graphql(`
 `);
 
 const PRIORITIES: CasePriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
-const FIELDS = ["title", "priority", "nextActionDueOn", "narrative"];
+const FIELDS = ["title", "priority", "nextActionDueOn", "narrative", "category", "subcategory", "schoolId", "studentId",
+  "incidentOn"];
+
+/** What the form starts from: the case as read. */
+function formOf(data: CaseData) {
+  return {
+    title: data.title, priority: data.priority as string, nextActionDueOn: data.nextActionDueOn ?? "",
+    narrative: data.narrative ?? "", category: data.category as string, subcategory: data.subcategory as string,
+    schoolId: data.school?.id ?? "", studentId: data.student?.id ?? "", incidentOn: data.incidentOn ?? "",
+  };
+}
 
 interface Latest {
   title: string;
@@ -30,18 +42,16 @@ interface Latest {
 export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promise<CaseData | null> }) {
   const { t, te, date, dateTime } = useI18n();
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ title: "", priority: "NORMAL", nextActionDueOn: "", narrative: "" });
+  const [form, setForm] = useState(() => formOf(data));
+  const [opened, setOpened] = useState(() => formOf(data)); // the case as the form started from it
+  const formData = useQuery(CaseFormDataDocument, undefined, { skip: !open });
   const [baseVersion, setBaseVersion] = useState(data.version);
   const [conflict, setConflict] = useState<Latest | null>(null);
   const { busy, errors, message: saved, fail, reset, run } = useAction(FIELDS);
 
   function start() {
-    setForm({
-      title: data.title,
-      priority: data.priority,
-      nextActionDueOn: data.nextActionDueOn ?? "",
-      narrative: data.narrative ?? "",
-    });
+    setForm(formOf(data));
+    setOpened(formOf(data));
     setBaseVersion(data.version);
     reset();
     setConflict(null);
@@ -51,6 +61,7 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
   async function save(e: FormEvent) {
     e.preventDefault();
     if (!form.title.trim()) return fail({ title: t("intake.required") });
+    if (!form.subcategory) return fail({ subcategory: t("intake.required") });
     const ok = await run(
       async () => {
         const r = await request(UpdateCaseDocument, {
@@ -61,6 +72,14 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
             priority: form.priority as CasePriority,
             nextActionDueOn: form.nextActionDueOn || null,
             ...(data.narrative !== null || form.narrative ? { narrative: form.narrative } : {}),
+            // the issue, school, student and incident date only when I changed them (they are rarely corrected,
+            // and someone else's correction must not be undone by a save of my title)
+            ...(form.category !== opened.category || form.subcategory !== opened.subcategory
+              ? { category: form.category as CaseCategory, subcategory: form.subcategory as CaseSubcategory }
+              : {}),
+            ...(form.schoolId !== opened.schoolId && form.schoolId ? { schoolId: form.schoolId } : {}),
+            ...(form.studentId !== opened.studentId && form.studentId ? { studentId: form.studentId } : {}),
+            ...(form.incidentOn !== opened.incidentOn ? { incidentOn: form.incidentOn || null } : {}),
           },
         });
         return r.updateCase.errors;
@@ -135,6 +154,60 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
           <Field label={t("case.nextActionDueOn")} error={errors.fields.nextActionDueOn}>
             {(p) => <input {...p} type="date" value={form.nextActionDueOn} onChange={(e) => setForm({ ...form, nextActionDueOn: e.target.value })} />}
           </Field>
+          {formData.data && (
+            <>
+              <div className="grid2">
+                <Field label={t("case.category")} error={errors.fields.category} required>
+                  {(p) => (
+                    <select {...p} value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value, subcategory: "" })}>
+                      {formData.data!.caseTaxonomy.map((c) => (
+                        <option key={c.code} value={c.code}>
+                          {te("CaseCategory", c.code, c.label)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label={t("case.subcategory")} error={errors.fields.subcategory} required>
+                  {(p) => (
+                    <select {...p} value={form.subcategory} onChange={(e) => setForm({ ...form, subcategory: e.target.value })}>
+                      <option value="">{t("common.choose")}</option>
+                      {(formData.data!.caseTaxonomy.find((c) => c.code === form.category)?.subcategories ?? []).map((c) => (
+                        <option key={c.code} value={c.code}>
+                          {te("CaseSubcategory", c.code, c.label)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label={t("case.school")} error={errors.fields.schoolId}>
+                  {(p) => (
+                    <select {...p} value={form.schoolId} onChange={(e) => setForm({ ...form, schoolId: e.target.value })}>
+                      {!form.schoolId && <option value="">{t("common.notSet")}</option>}
+                      <SchoolOptions schools={formData.data!.schools.edges.map((e) => e.node)} />
+                    </select>
+                  )}
+                </Field>
+                {data.family.students.length > 0 && (
+                  <Field label={t("case.student")} error={errors.fields.studentId}>
+                    {(p) => (
+                      <select {...p} value={form.studentId} onChange={(e) => setForm({ ...form, studentId: e.target.value })}>
+                        {!form.studentId && <option value="">{t("common.notSet")}</option>}
+                        {data.family.students.map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {[s.firstName, s.lastName].filter(Boolean).join(" ") || t("case.redacted")}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                )}
+                <Field label={t("case.incidentOn")} error={errors.fields.incidentOn}>
+                  {(p) => <input {...p} type="date" value={form.incidentOn} onChange={(e) => setForm({ ...form, incidentOn: e.target.value })} />}
+                </Field>
+              </div>
+            </>
+          )}
           {data.narrative !== null && (
             <Field label={t("case.narrative")} error={errors.fields.narrative}>
               {(p) => <textarea {...p} value={form.narrative} onChange={(e) => setForm({ ...form, narrative: e.target.value })} />}
