@@ -313,7 +313,8 @@ class LetterPreview:
 
 async def preview_escalation(db: Database, actor: Actor, inp: EscalateInput, *, today: date) -> LetterPreview:
     """The letter escalateCase would send with this input, rendered from the same template and context, with the
-    same checks; nothing is written but the audit row (it shows the student's name)."""
+    same checks; nothing is written but the audit row (it shows the student's name; to someone without
+    family:identity, "a student")."""
     require(actor, "escalation", "send")
     summary = v.text(inp.summary, "summary", required=True, max_len=10000)
     remedy = v.text(inp.remedy_requested, "remedyRequested", required=True, max_len=5000)
@@ -325,6 +326,8 @@ async def preview_escalation(db: Database, actor: Actor, inp: EscalateInput, *, 
             release_signed_on=plan.release_signed_on)
         audit(s, actor, "escalation.preview", entity_type="case", entity_id=plan.case.id,
               detail={"level": plan.level.level, "contactId": str(plan.contact.id)})
+    if not actor.can("family", "identity"):  # who the student is stays hidden from them here too ("a student")
+        letter = {**letter, "student_first_name": None, "student_last_name": None}
     mail = render("escalation_letter", "en", letter)
     mailed = plan.contact.email if inp.channel is EscalationChannel.EMAIL and plan.contact.email else None
     return LetterPreview(subject=mail.subject, text=mail.text, response_due_on=plan.due, mailed_to=mailed)

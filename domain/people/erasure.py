@@ -4,7 +4,8 @@ One transaction removes the family, its students and consents, and every case of
 it: timeline, assignees, escalations and their deadlines, the escalation letters and family notices in the outbox
 (sent or not: a letter still waiting is not sent; one the worker is handing to the mail server at that moment
 goes out), campaign links, stories and notifications (foreign keys
-cascade from the case), and the idempotency key of the intake that recorded a case. The family's cases leave campaign evidence and statistics from then on. What stays: the
+cascade from the case); the idempotency key of the intake that recorded a case keeps no trace of it (a late
+retry with it is refused, not recorded again). The family's cases leave campaign evidence and statistics from then on. What stays: the
 audit log, which holds ids and never a family's identity, with a `family.erase` event saying how much went;
 daily digests already mailed to staff (case titles are written without names).
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from domain.audit.service import record as audit
 from domain.cases.models import Case
@@ -64,10 +65,11 @@ async def erase_family(db: Database, actor: Actor, family_id: uuid.UUID, *, conf
             messages = (await s.execute(delete(OutboxMessage).where(
                 OutboxMessage.organization_id == org, OutboxMessage.related_type == "Escalation",
                 among(db.is_sqlite, OutboxMessage.related_id, esc_ids)))).rowcount
-        if case_ids:  # the intake that recorded it (the key's row holds a hash of the family's details)
-            await s.execute(delete(IdempotencyKey).where(
+        if case_ids:  # the intake that recorded it: its hash of the family's details goes, the key stays used (a
+            # late retry is refused rather than recording the family again)
+            await s.execute(update(IdempotencyKey).where(
                 IdempotencyKey.organization_id == org, IdempotencyKey.operation == "recordIntake",
-                among(db.is_sqlite, IdempotencyKey.result_id, case_ids)))
+                among(db.is_sqlite, IdempotencyKey.result_id, case_ids)).values(request_hash="", result_id=None))
         if case_ids:  # cascades: assignees, timeline, escalations, deadlines, campaign links, stories, notifications
             await s.execute(delete(Case).where(Case.organization_id == org, among(db.is_sqlite, Case.id, case_ids)))
         await s.execute(delete(Family).where(Family.organization_id == org, Family.id == family.id))  # students, consents

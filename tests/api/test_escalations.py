@@ -176,6 +176,19 @@ async def test_the_letter_previewed_is_the_letter_sent(api, db, world):
     letter = (await api.data(PREVIEW, _escalation(case["id"], contacts[2], channel="LETTER"),
                              token=world.tokens["advocate"]))["escalationLetterPreview"]
     assert letter["mailedTo"] is None  # a letter the advocate sends
+    # someone who may escalate but not see who families are (a custom role) previews "a student"
+    import dataclasses
+
+    from domain.escalations import service as escalations
+    from domain.identity.service import resolve_actor
+    from api.relay import from_global_id
+    actor = await resolve_actor(db, world.tokens["advocate"], idle=timedelta(hours=1))
+    masked = dataclasses.replace(actor, permissions=actor.permissions - {("family", "identity")})
+    inp = escalations.EscalateInput(
+        case_id=from_global_id(case["id"])[1], contact_id=from_global_id(contacts[1])[1],
+        channel=escalations.EscalationChannel.EMAIL, summary="Suspended.", remedy_requested="A hearing.")
+    hidden = await escalations.preview_escalation(db, masked, inp, today=date.today())
+    assert "Mateo" not in hidden.text and "Rivera" not in hidden.text and "It concerns a student in grade 7" in hidden.text
 
 
 async def test_a_retried_escalation_with_the_same_key_sends_nothing_twice(api, db, world):

@@ -31,10 +31,15 @@ function formOf(data: CaseData) {
   };
 }
 
+// fields sent only when changed (the others of the form are sent as they are)
+const CORRECTED = ["category", "subcategory", "schoolId", "studentId", "incidentOn"] as const;
+
 interface Latest {
   title: string;
   priority: string;
   nextActionDueOn?: string | null;
+  issue?: string | null;
+  school?: string | null;
   version: number;
   updatedAt: string;
 }
@@ -91,8 +96,20 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
           if (!isConflict(errs)) return mapped;
           const latest = await reload();
           if (latest) {
-            setConflict({ title: latest.title, priority: latest.priority, nextActionDueOn: latest.nextActionDueOn, version: latest.version, updatedAt: latest.updatedAt });
+            setConflict({
+              title: latest.title, priority: latest.priority, nextActionDueOn: latest.nextActionDueOn,
+              issue: latest.subcategoryLabel, school: latest.school?.name, version: latest.version,
+              updatedAt: latest.updatedAt,
+            });
             setBaseVersion(latest.version);
+            // the fields I left alone follow theirs (what the form shows is what a save keeps)
+            const theirs = formOf(latest);
+            setForm((mine) => {
+              const next = { ...mine };
+              for (const k of CORRECTED) if (mine[k] === opened[k]) next[k] = theirs[k];
+              return next;
+            });
+            setOpened(theirs);
           }
           return NO_ERRORS;
         },
@@ -132,6 +149,10 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
                 <dd>{te("CasePriority", conflict.priority)}</dd>
                 <dt>{t("case.nextActionDueOn")}</dt>
                 <dd>{conflict.nextActionDueOn ? date(conflict.nextActionDueOn) : t("common.notSet")}</dd>
+                <dt>{t("case.subcategory")}</dt>
+                <dd>{conflict.issue ?? t("common.notSet")}</dd>
+                <dt>{t("case.school")}</dt>
+                <dd>{conflict.school ?? t("common.notSet")}</dd>
               </dl>
               <p>{t("case.conflictKeep")}</p>
             </div>

@@ -271,7 +271,10 @@ function EscalateFlow({
           {letter?.text}
         </pre>
         <p className="muted">
-          {letter && t(letter.mailedTo ? "escalation.previewMailed" : "escalation.previewYouSend", { date: date(letter.responseDueOn) })}
+          {letter &&
+            t(letter.mailedTo ? "escalation.previewMailed" : channel === "EMAIL" ? "escalation.previewNoAddress" : "escalation.previewYouSend", {
+              date: date(letter.responseDueOn),
+            })}
         </p>
         <FormErrors messages={errors.general} />
         <div className="actions">
@@ -344,7 +347,9 @@ function EscalateFlow({
         {t("escalation.notifyFamily")}
       </label>
       <div className="actions">
-        <button type="submit">{t("escalation.review")}</button>
+        <button type="submit" disabled={busy}>
+          {t("escalation.review")}
+        </button>
         <button type="button" className="secondary" onClick={onCancel}>
           {t("common.cancel")}
         </button>
