@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { useEffect, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { graphql } from "../../gql";
 import type { CaseCategory, CaseFilter, CaseOrder, CaseStatus } from "../../gql/graphql";
 import { Field, LoadError, Loading, StatusBadge, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
+import { Pager } from "../../components/Pager";
+import { useAddressFilters } from "../../lib/useAddressFilters";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { CaseloadExport } from "./CaseloadExport";
@@ -48,24 +50,15 @@ export default function Caseload() {
   const { t, te, date, number } = useI18n();
   const { me, can } = useSession();
   usePageTitle(t("caseload.title"));
-  const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { params, update, cursors, setCursors } = useAddressFilters();
   const filter = filterFromParams(params, me?.user.id);
   const order = (ORDERS as string[]).includes(params.get("order") ?? "") ? (params.get("order") as CaseOrder) : "OPENED_NEWEST";
   const after = cursors[cursors.length - 1];
   const { data, error, loading } = useQuery(CasesDocument, { filter, orderBy: order, first: PAGE, after });
 
   const [q, setQ] = useState(params.get("q") ?? "");
-
-  function update(changes: Record<string, string | null>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setCursors([null]);
-    setParams(next, { replace: true });
-  }
+  const typed = params.get("q") ?? "";
+  useEffect(() => setQ(typed), [typed]); // back and forward: the field follows the address
 
   function search(e: FormEvent) {
     e.preventDefault();
@@ -190,19 +183,7 @@ export default function Caseload() {
             </table>
           </div>
           {cases.edges.length === 0 && <p>{t("caseload.none")}</p>}
-          <nav className="pager" aria-label={t("caseload.paging")}>
-            <button type="button" className="secondary" disabled={page <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t("caseload.previous")}
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!cases.pageInfo.hasNextPage || loading}
-              onClick={() => setCursors([...cursors, cases.pageInfo.endCursor ?? null])}
-            >
-              {t("caseload.next")}
-            </button>
-          </nav>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={cases.pageInfo} loading={loading} />
         </>
       )}
     </>

@@ -1,9 +1,11 @@
 // The families in my record scope, newest first; with family:identity, found by name, phone or a student's name.
 import { useEffect, useState, type FormEvent } from "react";
-import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate } from "react-router-dom";
 import { graphql } from "../../gql";
 import { Field, LoadError, Loading, Notice, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
+import { Pager } from "../../components/Pager";
+import { useAddressFilters } from "../../lib/useAddressFilters";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { languageName } from "../../lib/languages";
@@ -26,11 +28,10 @@ export default function Families() {
   const { t, lang, number } = useI18n();
   const { me, can } = useSession();
   usePageTitle(t("families.title"));
-  const [params, setParams] = useSearchParams();
+  const { params, update, cursors, setCursors } = useAddressFilters();
   const search = params.get("q")?.trim() || null;
   const chapterId = params.get("chapter") || null;
   const [q, setQ] = useState(search ?? "");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const { data, error, loading } = useQuery(FamiliesDocument, { search, chapterId, after: cursors[cursors.length - 1] });
   const families = data?.families;
   const mayFind = can("family:identity");
@@ -41,22 +42,7 @@ export default function Families() {
   useEffect(() => {
     if (erased) navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
   }, []); // once, on arrival
-  // back and forward through filtered lists: the field and the paging follow the address
-  useEffect(() => {
-    setQ(search ?? "");
-    setCursors([null]);
-  }, [search, chapterId]);
-
-  /** The filters live in the address (?q=…&chapter=…), so a filtered list can be bookmarked. */
-  function update(changes: Record<string, string | null>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setCursors([null]);
-    setParams(next, { replace: true });
-  }
+  useEffect(() => setQ(search ?? ""), [search]); // back and forward: the field follows the address
 
   function find(e: FormEvent) {
     e.preventDefault();
@@ -143,19 +129,7 @@ export default function Families() {
             </table>
           </div>
           {families.edges.length === 0 && <p>{search ? t("families.noMatch") : t("families.none")}</p>}
-          <nav className="pager" aria-label={t("caseload.paging")}>
-            <button type="button" className="secondary" disabled={cursors.length <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t("caseload.previous")}
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!families.pageInfo.hasNextPage || loading}
-              onClick={() => setCursors([...cursors, families.pageInfo.endCursor ?? null])}
-            >
-              {t("caseload.next")}
-            </button>
-          </nav>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={families.pageInfo} loading={loading} />
         </>
       )}
     </>
