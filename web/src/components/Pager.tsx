@@ -9,9 +9,9 @@ export function Pager({ cursors, setCursors, pageInfo, loading }: {
 }) {
   const { t } = useI18n();
   return (
-    <nav className="pager" aria-label={t("caseload.paging")}>
+    <nav className="pager" aria-label={t("common.paging")}>
       <button type="button" className="secondary" disabled={cursors.length <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
-        {t("caseload.previous")}
+        {t("common.previous")}
       </button>
       <button
         type="button"
@@ -19,7 +19,7 @@ export function Pager({ cursors, setCursors, pageInfo, loading }: {
         disabled={!pageInfo.hasNextPage || loading}
         onClick={() => setCursors([...cursors, pageInfo.endCursor ?? null])}
       >
-        {t("caseload.next")}
+        {t("common.next")}
       </button>
     </nav>
   );

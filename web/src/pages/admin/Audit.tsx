@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
 import type { AuditEventFilter } from "../../gql/graphql";
 import { Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
+import { Pager } from "../../components/Pager";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
@@ -145,19 +146,7 @@ export default function Audit() {
               </table>
             </div>
           )}
-          <nav className="pager" aria-label={t("admin.paging")}>
-            <button type="button" className="secondary" disabled={cursors.length <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t("admin.previous")}
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!data.auditEvents.pageInfo.hasNextPage || loading}
-              onClick={() => setCursors([...cursors, data.auditEvents.pageInfo.endCursor ?? null])}
-            >
-              {t("admin.next")}
-            </button>
-          </nav>
+          <Pager cursors={cursors} setCursors={setCursors} pageInfo={data.auditEvents.pageInfo} loading={loading} />
         </>
       )}
     </>

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { graphql } from "../../gql";
 import type { MemberStatus, UsersQuery } from "../../gql/graphql";
 import { CheckGroup, Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
+import { Pager } from "../../components/Pager";
 import { useI18n } from "../../i18n/I18n";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
@@ -394,19 +395,7 @@ export default function Users() {
                 </tbody>
               </table>
             </div>
-            <nav className="pager" aria-label={t("admin.paging")}>
-              <button type="button" className="secondary" disabled={cursors.length <= 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
-                {t("admin.previous")}
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={!data.users.pageInfo.hasNextPage || loading}
-                onClick={() => setCursors([...cursors, data.users.pageInfo.endCursor ?? null])}
-              >
-                {t("admin.next")}
-              </button>
-            </nav>
+            <Pager cursors={cursors} setCursors={setCursors} pageInfo={data.users.pageInfo} loading={loading} />
           </>
         )}
       </section>
