@@ -7,7 +7,12 @@ graphql-core's generic path builds a resolve-info tuple and a response path, cal
 result for awaitability twice and walks the non-null/list/leaf checks: ~5 µs of overhead per field on this machine.
 `AdvocaseExecutor` reads the attribute and coerces it with the very leaf type graphql-core would use, raising the
 same errors through the same `handle_field_error` (null in a non-null field, a value the scalar cannot serialize).
-Every other field (resolvers, objects, lists, arguments, middleware) goes through graphql-core unchanged.
+Objects and lists of objects read from an attribute or returned by a streamlined method (a page's edges, each
+edge's node, a case's family, student, school and assignees) are completed the same way: null and type checks,
+then the object's fields, without graphql-core's generic dispatch (`execute_field` -> `complete_value` twice ->
+`complete_object_value` -> ... per object). A method that answers an awaitable, or a list that is not a plain
+list of values, goes back to graphql-core. Every other field (resolvers, arguments, abstract types, middleware)
+goes through graphql-core unchanged.
 
 `streamline_resolvers` does the same for synchronous resolvers that take only `self` and `info` (the relations
 of a page row: `Case.family`, `Case.assignees`, ...): strawberry's generic resolver converts the (absent)
