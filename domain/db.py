@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import orjson
 from sqlalchemy import ColumnElement, DateTime, MetaData, any_, bindparam, event
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -84,9 +85,6 @@ _ARRAYS: dict = {}  # column type -> ARRAY of it, built once
 # It is set when the actor is resolved (domain.identity.service.resolve_actor) and, for work that starts
 # before an organization is known (sign-in, mailed links, the outbox worker, create-org), by domain.tenancy.
 TENANT_SETTING = "advocase.organization_id"
-# Connection execution option: this transaction's first statement sets the tenant itself (a set_config whose
-# value comes from the statement), so the begin hook does not send its own first.
-TENANT_SET_BY_FIRST_STATEMENT = "advocase_tenant_set_by_first_statement"
 _tenant: ContextVar[uuid.UUID | None] = ContextVar("advocase_tenant", default=None)
 
 
@@ -111,6 +109,9 @@ def tenant(organization_id: uuid.UUID | None):
         yield
     finally:
         _tenant.reset(token)
+
+
+CONNECT_TIMEOUT = 5  # seconds
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -139,14 +140,20 @@ def make_engine(url: str) -> AsyncEngine:
     # jit_above_cost, 15-40 ms that only queries of seconds earn back. The campaign evidence at 1M cases took
     # ~210 ms with it and ~165 ms without; a misestimated page paid 16 ms on top of its plan. (PgBouncer needs
     # `ignore_startup_parameters = options`.)
+    # A connection attempt gives up after CONNECT_TIMEOUT seconds (unless the URL names its own connect_timeout):
+    # psycopg's default is 130 s, and an attempt caught by a database crash could hang a request that long
+    # instead of answering UNAVAILABLE (tests/api/test_database_faults.py).
+    connect_args = {"options": "-c jit=off"}
+    if "connect_timeout" not in make_url(url).query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
     engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                                 connect_args={"options": "-c jit=off"},
+                                 connect_args=connect_args,
                                  json_deserializer=orjson.loads)  # JSON columns (tags, guardians, timeline data)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _tenant_scope(conn):  # every transaction: the current organization, or none (no tenant row visible)
-        if conn.get_execution_options().get(TENANT_SET_BY_FIRST_STATEMENT):
-            return  # the transaction's first statement is itself the set_config (see domain.tenancy)
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # no transaction for a SET LOCAL to live in (the session lookup, domain.identity.service)
         org = _tenant.get()
         conn.exec_driver_sql(f"SELECT set_config('{TENANT_SETTING}', %s, true)", (str(org) if org else "",))
 

@@ -2,10 +2,13 @@
 
 On PostgreSQL the application role sees only the rows of the organization named by the transaction's
 `advocase.organization_id` setting (row-level security, migration 0006; see domain.db.tenant). A few flows
-must first find out which organization they act in: resolving a session token, sign-in by email, a mailed
+must first find out which organization they act in: ending a previous session, sign-in by email, a mailed
 invitation or password-reset link, the outbox worker and joining a network by its code. Each asks one narrow
 SECURITY DEFINER function (created by migration 0006) for organization ids only, never rows, and then
 continues inside that organization. On SQLite (no row-level security) the same questions are plain queries.
+The one exception answers rows: a request's session lookup, advocase_live_session() of migration 0015, returns
+the live session of the token digest it is given, with its member and chapters (what the token grants anyway;
+domain.identity.service.resolve_actor).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from domain.db import TENANT_SET_BY_FIRST_STATEMENT, TENANT_SETTING, current_tenant, set_tenant
+from domain.db import TENANT_SETTING, current_tenant, set_tenant
 
 
 def _pg(s: AsyncSession | AsyncConnection) -> bool:
@@ -51,27 +54,6 @@ async def organization_of_session_token(s: AsyncSession | AsyncConnection, token
         return await s.scalar(text("SELECT advocase_session_organization(:h)"), {"h": token_hash})
     from domain.identity.models import Session
     return await s.scalar(select(Session.organization_id).where(Session.token_hash == token_hash))
-
-
-async def enter_tenant_of_session_token(conn: AsyncConnection, token_hash: str) -> uuid.UUID | None:
-    """The organization of a session token, and from here on this transaction and task act in it (as
-    `enter_tenant(..., whole_task=True)`). `conn` (a bare connection: resolving a session needs no ORM session)
-    must not have begun a transaction: on PostgreSQL this statement begins it and both asks and sets
-    (`set_config` returns the value it set, '' (no tenant row visible) for an unknown token), so the begin hook
-    does not send its own set_config first. None when the token is unknown."""
-    if _pg(conn):
-        conn = await conn.execution_options(**{TENANT_SET_BY_FIRST_STATEMENT: True})
-        found = await conn.scalar(_TENANT_OF_SESSION, {"h": token_hash})
-        organization_id = uuid.UUID(found) if found else None
-    else:
-        organization_id = await organization_of_session_token(conn, token_hash)
-    if organization_id is not None:
-        set_tenant(organization_id)
-    return organization_id
-
-
-_TENANT_OF_SESSION = text(
-    f"SELECT set_config('{TENANT_SETTING}', COALESCE(advocase_session_organization(:h)::text, ''), true)")
 
 
 async def organization_of_user_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:

@@ -108,6 +108,35 @@ async def test_without_the_setting_no_tenant_row_is_visible(owner_db, raw):
                     {"id": uuid.uuid4()})
 
 
+async def test_the_session_lookup_answers_only_the_live_session_of_the_digest_it_is_given(owner_db, raw):
+    """advocase_live_session() (migration 0015) reads past row-level security, before the organization is known:
+    it answers a live session's own row, member and chapters to whoever holds the token, and nothing else."""
+    from domain.identity.service import token_digest
+    mine, theirs = await make_world(owner_db, "Mine"), await make_world(owner_db, "Theirs")
+    lookup = text("SELECT organization_id, user_id, chapter_id FROM advocase_live_session(:h, now(), "
+                  "now() - interval '30 minutes')")
+    rows = raw.execute(lookup, {"h": token_digest(mine.tokens["advocate"])}).all()
+    assert {(r[0], r[1]) for r in rows} == {(mine.org_id, mine.users["advocate"])}
+    assert {r[2] for r in rows} == {mine.chapters["North"]}
+    for unknown in ("", "0" * 64, theirs.tokens["advocate"]):  # a guess, or a token instead of its digest
+        assert raw.execute(lookup, {"h": unknown}).all() == []
+    # the session it answers for is still invisible to plain SQL without the organization
+    assert raw.execute(text("SELECT count(*) FROM sessions")).scalar() == 0
+    # ended sessions answer nothing: revoked, expired, or idle since before the cutoff
+    async with owner_db.transaction() as s:
+        await s.execute(text("UPDATE sessions SET revoked_at = now() WHERE token_hash = :h"),
+                        {"h": token_digest(mine.tokens["advocate"])})
+        await s.execute(text("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = :h"),
+                        {"h": token_digest(mine.tokens["admin"])})
+    assert raw.execute(lookup, {"h": token_digest(mine.tokens["advocate"])}).all() == []
+    assert raw.execute(lookup, {"h": token_digest(mine.tokens["admin"])}).all() == []
+    idle = text("SELECT count(*) FROM advocase_live_session(:h, now(), now() + interval '1 minute')")
+    assert raw.execute(idle, {"h": token_digest(theirs.tokens["admin"])}).scalar() == 0
+    # only the application role may ask
+    assert not raw.execute(text("SELECT has_function_privilege('public', 'advocase_live_session(text, timestamptz, "
+                                "timestamptz)', 'EXECUTE')")).scalar()
+
+
 async def test_raw_sql_cannot_read_or_change_another_organizations_rows(owner_db, raw):
     mine, theirs = await make_world(owner_db, "Mine"), await make_world(owner_db, "Theirs")
     scoped(raw, mine.org_id)
