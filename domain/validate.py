@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import invalid
@@ -60,7 +61,14 @@ async def in_org(session: AsyncSession, model, obj_id: uuid.UUID | None, org_id:
     """The row of `model` with this id in the organization, or a VALIDATION error on `field`."""
     if obj_id is None:
         return None
-    row = await session.scalar(select(model).where(model.id == obj_id, model.organization_id == org_id))
+    row = await session.scalar(_in_org_statement(model), {"id": obj_id, "org": org_id})
     if row is None:
         raise invalid("No such record in your organization.", field)
     return row
+
+
+@functools.cache
+def _in_org_statement(model):
+    # built once per model: every mutation that names related records runs it (building it cost more than running
+    # its compiled form)
+    return select(model).where(model.id == bindparam("id"), model.organization_id == bindparam("org"))
