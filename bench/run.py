@@ -306,9 +306,34 @@ def postmaster_of(url: str) -> int | None:
         return None
 
 
+async def spread(conns: list[Http], workers: int, attempts: int = 200) -> dict[str, int]:
+    """Reconnects until no worker process holds more than its share of the keep-alive connections; returns
+    connections per worker. uvicorn's workers share one listening socket and the first to wake accepts every
+    pending connection: the 8 clients of a scenario often all landed on one worker, which then worked for the
+    whole measurement while the other idled (the write mix measured 220-240 mutations/s that way, 340-360 with
+    its clients spread). Clients of a real deployment come and go; a fixed set of 8 must not measure accept luck."""
+    share = -(-len(conns) // workers)
+
+    async def worker_of(http: Http) -> str:
+        _status, hdrs, _data = await http.request("GET", "/healthz")
+        return hdrs.get("x-bench-worker", "?")
+    owners = [await worker_of(c) for c in conns]
+    for _ in range(attempts):
+        counts = {w: owners.count(w) for w in owners}
+        crowded = [i for i, w in enumerate(owners) if counts[w] > share]
+        if not crowded:
+            break
+        i = crowded[0]
+        conns[i].close()
+        conns[i] = Http(conns[i].host, conns[i].port)
+        owners[i] = await worker_of(conns[i])
+    return {w: owners.count(w) for w in sorted(set(owners))}
+
+
 async def measure(port: int, sc: Scenario, clients: int, seconds: float, warmup: int = 5,
-                  server_pid: int | None = None, db_pid: int | None = None) -> dict:
+                  server_pid: int | None = None, db_pid: int | None = None, workers: int = 1) -> dict:
     conns = [Http("127.0.0.1", port) for _ in range(clients)]
+    per_worker = await spread(conns, workers) if clients > 1 else None
     for k in range(warmup):
         await sc.call(conns[0], -1 - k)
     latencies: list[float] = []
@@ -338,7 +363,8 @@ async def measure(port: int, sc: Scenario, clients: int, seconds: float, warmup:
             "median_ms": statistics.median(lat) * 1000, "p95_ms": lat[int(len(lat) * 0.95) - 1] * 1000,
             "statements": statistics.median(statements) if statements else None, "errors": errors,
             "server_cpu_ms": (cpu1[0] - cpu0[0]) * 1000 / max(1, len(lat)) if server_pid else None,
-            "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / max(1, len(lat)) if db_pid else None}
+            "db_cpu_ms": (cpu1[1] - cpu0[1]) * 1000 / max(1, len(lat)) if db_pid else None,
+            "connections_per_worker": sorted(per_worker.values()) if per_worker else None}
 
 
 def scenarios(fx: dict, tokens: dict[str, str]) -> list[Scenario]:
@@ -406,7 +432,8 @@ async def run_dataset(url: str, workers: int, seconds: float, only: list[str] | 
             if only and not any(o in sc.name for o in only):
                 continue
             one = await measure(server.port, sc, 1, seconds)
-            eight = await measure(server.port, sc, 8, seconds, server_pid=server.proc.pid, db_pid=db_pid)
+            eight = await measure(server.port, sc, 8, seconds, server_pid=server.proc.pid, db_pid=db_pid,
+                                  workers=workers)
             row = {"scenario": sc.name, "c1": one, "c8": eight, "last_error": str(sc.last_error)[:300]
                    if sc.last_error else None}
             if sc.last_error:
@@ -415,7 +442,7 @@ async def run_dataset(url: str, workers: int, seconds: float, only: list[str] | 
             print(f"  {sc.name:<58} med {one['median_ms']:7.1f} ms  p95 {one['p95_ms']:7.1f} ms  "
                   f"{one['throughput']:7.1f}/s @1  {eight['throughput']:7.1f}/s @8  sql {one['statements']}  "
                   f"cpu {eight['server_cpu_ms'] or 0:.1f}+{eight['db_cpu_ms'] or 0:.1f} ms  "
-                  f"err {one['errors'] + eight['errors']}", flush=True)
+                  f"err {one['errors'] + eight['errors']}  per worker {eight['connections_per_worker']}", flush=True)
         load_after = os.getloadavg()
     return {"when": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "machine": machine(),
             "fixture": {k: v for k, v in fx.items() if k in ("totals", "pg_version")}, "results": results,

@@ -3,8 +3,8 @@
     uvicorn --factory bench.server:app --workers 2      (the runner starts it; see bench/run.py)
 
 - `X-SQL-Statements`: every response says how many SQL statements it ran (a counter on the engine's
-  `before_cursor_execute` event, per request through a context variable). Only in this bench wrapper: the
-  app `advocase serve` runs has no such header.
+  `before_cursor_execute` event, per request through a context variable), and `X-Bench-Worker` which worker
+  process answered. Only in this bench wrapper: the app `advocase serve` runs has no such headers.
 - `GET /bench/baseline/caseload?first=50`: the physical-limit baseline. A minimal Starlette endpoint that
   answers the same caseload page as the GraphQL scenario (same session check, same record scope, same
   fields: case, family, student, school, assignees) with ONE hand-written SQL query and orjson, through a
@@ -32,8 +32,12 @@ from domain.db import Database
 _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("bench_sql", default=None)
 
 
+_PID = str(os.getpid()).encode()
+
+
 class CountStatements:
-    """ASGI middleware: a fresh counter per request, reported in the X-SQL-Statements response header."""
+    """ASGI middleware: a fresh counter per request, reported in the X-SQL-Statements response header; and which
+    worker process answered (X-Bench-Worker: its pid), so that the runner can spread its connections."""
 
     def __init__(self, app):
         self.app = app
@@ -46,7 +50,8 @@ class CountStatements:
 
         async def send_counted(message):
             if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-sql-statements", str(counter[0]).encode()))
+                message.setdefault("headers", []).extend(
+                    [(b"x-sql-statements", str(counter[0]).encode()), (b"x-bench-worker", _PID)])
             await send(message)
         try:
             await self.app(scope, receive, send_counted)
