@@ -18,13 +18,13 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import TENANT_SETTING, current_tenant, set_tenant
 
 
-def _pg(s: AsyncSession | AsyncConnection) -> bool:
-    return (s.dialect if isinstance(s, AsyncConnection) else s.bind.dialect).name == "postgresql"
+def _pg(s: AsyncSession) -> bool:
+    return s.bind.dialect.name == "postgresql"
 
 
 async def enter_tenant(s: AsyncSession, organization_id: uuid.UUID | None, *, whole_task: bool = False) -> None:
@@ -49,7 +49,7 @@ async def within_tenant(s: AsyncSession, organization_id: uuid.UUID):
         await enter_tenant(s, before)
 
 
-async def organization_of_session_token(s: AsyncSession | AsyncConnection, token_hash: str) -> uuid.UUID | None:
+async def organization_of_session_token(s: AsyncSession, token_hash: str) -> uuid.UUID | None:
     if _pg(s):
         return await s.scalar(text("SELECT advocase_session_organization(:h)"), {"h": token_hash})
     from domain.identity.models import Session

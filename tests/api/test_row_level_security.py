@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from domain.db import Database, tenant, utcnow
+from domain.identity.service import token_digest
 from migrations import sync_url, upgrade
 from tests.conftest import make_world, app_role_url
 
@@ -111,7 +112,6 @@ async def test_without_the_setting_no_tenant_row_is_visible(owner_db, raw):
 async def test_the_session_lookup_answers_only_the_live_session_of_the_digest_it_is_given(owner_db, raw):
     """advocase_live_session() (migration 0015) reads past row-level security, before the organization is known:
     it answers a live session's own row, member and chapters to whoever holds the token, and nothing else."""
-    from domain.identity.service import token_digest
     mine, theirs = await make_world(owner_db, "Mine"), await make_world(owner_db, "Theirs")
     lookup = text("SELECT organization_id, user_id, chapter_id FROM advocase_live_session(:h, now(), "
                   "now() - interval '30 minutes')")
