@@ -14,10 +14,10 @@ then the object's fields, without graphql-core's generic dispatch (`execute_fiel
 list of values, goes back to graphql-core. Every other field (resolvers, arguments, abstract types, middleware)
 goes through graphql-core unchanged.
 
-`streamline_resolvers` does the same for synchronous resolvers that take only `self` and `info` (the relations
-of a page row: `Case.family`, `Case.assignees`, ...): strawberry's generic resolver converts the (absent)
-arguments, folds the (absent) field extensions and calls through four wrappers; the streamlined resolver builds
-the same `Info` and calls the method. graphql-core completes the result as before.
+`streamline_resolvers` does the same for synchronous resolvers that take only `self`, or `self` and `info` (the
+relations of a page row: `Case.family`, `Case.assignees`, ...; an edge's cursor): strawberry's generic resolver
+converts the (absent) arguments, folds the (absent) field extensions and calls through four wrappers; the
+streamlined resolver builds the same `Info` (if the method takes one) and calls the method. graphql-core completes the result as before.
 """
 
 from __future__ import annotations
@@ -252,15 +252,20 @@ def streamline_resolvers(schema: GraphQLSchema, info_class: type) -> None:
             resolver = getattr(field, "base_resolver", None)
             if (resolver is None or field.is_async or field.extensions or field.arguments or field_def.args
                     or type(field).get_result is not StrawberryField.get_result or resolver.self_parameter is None
-                    or resolver.info_parameter is None or resolver.root_parameter or resolver.parent_parameter
-                    or len(resolver.signature.parameters) != 2):
+                    or resolver.root_parameter or resolver.parent_parameter
+                    or len(resolver.signature.parameters) != (1 if resolver.info_parameter is None else 2)):
                 continue
-            field_def.resolve = _method_resolver(field, resolver.wrapped_func, resolver.info_parameter.name,
-                                                 info_class)
+            field_def.resolve = _method_resolver(field, resolver.wrapped_func, resolver.info_parameter, info_class)
 
 
-def _method_resolver(field: StrawberryField, method, info_name: str, info_class: type):
-    def resolve(source: Any, info: Any) -> Any:
-        return method(source, **{info_name: info_class(_raw_info=info, _field=field)})
+def _method_resolver(field: StrawberryField, method, info_parameter, info_class: type):
+    if info_parameter is None:
+        def resolve(source: Any, info: Any) -> Any:
+            return method(source)
+    else:
+        info_name = info_parameter.name
+
+        def resolve(source: Any, info: Any) -> Any:
+            return method(source, **{info_name: info_class(_raw_info=info, _field=field)})
     resolve._advocase_streamlined = True
     return resolve

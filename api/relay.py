@@ -10,7 +10,7 @@ from typing import Callable, Generic, TypeVar
 import strawberry
 
 from domain.errors import invalid, not_found
-from domain.paging import Page
+from domain.paging import Page, encode_cursor
 
 T = TypeVar("T")
 
@@ -55,9 +55,15 @@ class PageInfo:
     end_cursor: str | None
 
 
+def _edge_cursor(self) -> str:
+    # encoded only for the edges it is asked of (lists are mostly paged with pageInfo.endCursor alone)
+    return encode_cursor(self.key)
+
+
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
+    key: strawberry.Private[tuple]
+    cursor: str = strawberry.field(resolver=_edge_cursor)
     node: T
 
 
@@ -70,7 +76,6 @@ class Connection(Generic[T]):
 
     @classmethod
     def of(cls, page: Page, convert: Callable) -> "Connection":
-        edges = [Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)]
-        return cls(edges=edges, page_info=PageInfo(has_next_page=page.has_next,
-                                                   end_cursor=page.cursors[-1] if page.cursors else None),
+        edges = [Edge(key=k, node=convert(item)) for item, k in zip(page.items, page.keys)]
+        return cls(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
                    total_count=page.total)

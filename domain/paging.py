@@ -21,10 +21,14 @@ DEFAULT_PAGE = 25
 @dataclass
 class Page(Generic[T]):
     items: list[T]
-    cursors: list[str]
+    keys: list[tuple]  # each item's position in the order; its cursor is encoded only when asked for (cursor())
     has_next: bool
     total: int | None = None
     related: dict = field(default_factory=dict)  # rows read with the page, by item id (see cases.list_cases)
+
+    @property
+    def end_cursor(self) -> str | None:
+        return encode_cursor(self.keys[-1]) if self.keys else None
 
 
 def page_size(first: int | None) -> int:
@@ -88,4 +92,4 @@ def keyset(stmt: Select, columns: list, descending: bool, first: int | None, aft
 def make_page(rows: list, key, size: int, total: int | None = None) -> Page:
     has_next = len(rows) > size
     rows = rows[:size]
-    return Page(items=rows, cursors=[encode_cursor(key(r)) for r in rows], has_next=has_next, total=total)
+    return Page(items=rows, keys=[key(r) for r in rows], has_next=has_next, total=total)

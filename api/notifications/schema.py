@@ -8,7 +8,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import UserError
-from api.relay import PageInfo, decode, to_global_id
+from api.relay import Connection, decode, to_global_id
 from api.resolve import attempt, query
 from domain.notifications import service
 from domain.notifications.models import Notification, NotificationKind as DomainKind
@@ -54,16 +54,7 @@ class NotificationType:
 
 
 @strawberry.type
-class NotificationEdge:
-    cursor: str
-    node: NotificationType
-
-
-@strawberry.type
-class NotificationConnection:
-    edges: list[NotificationEdge]
-    page_info: PageInfo
-    total_count: int | None = strawberry.field(default=None, description="Null unless asked for.")
+class NotificationConnection(Connection[NotificationType]):
 
     @strawberry.field(description="How many of my notifications are unread (whatever the page).")
     async def unread_count(self, info: Info) -> int:
@@ -118,10 +109,7 @@ class NotificationsQuery:
         page = await query(lambda: service.list_notifications(ctx.db, ctx.actor, unread_only=unread_only,
                                                               first=first, after=after,
                                                               with_total=_wants_total(info)))
-        return NotificationConnection(
-            edges=[NotificationEdge(cursor=c, node=NotificationType.of(n)) for n, c in zip(page.items, page.cursors)],
-            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
-            total_count=page.total)
+        return NotificationConnection.of(page, NotificationType.of)
 
     @strawberry.field(description="My notification settings in this organization.")
     async def notification_preferences(self, info: Info) -> NotificationPreferences:
