@@ -1461,7 +1461,7 @@ def _timeline(ctx: _Ctx, h: _Household, case: Case, steps: list[tuple[CaseStatus
         elif kind is CaseEventKind.STATUS_CHANGE:
             to, outcome = payload
             previous = case.status
-            check_transition(previous, to, outcome)
+            check_transition(previous, to, outcome, by_hand=False)  # a move to ESCALATED: escalations below
             case.status = to
             on = min(max(ctx.local_day(at), case.opened_on), ctx.today)
             if to is CaseStatus.RESOLVED:

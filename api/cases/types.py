@@ -87,7 +87,9 @@ class CaseType(Node):
     subcategory_label: str
     priority: CasePriority
     status: CaseStatus
-    allowed_transitions: list[CaseStatus]
+    allowed_transitions: list[CaseStatus] = strawberry.field(description=(
+        "The statuses transitionCase may move it to. ESCALATED is never among them: a case is escalated by "
+        "escalateCase, which records the letter and the date an answer is due."))
     opened_on: date
     incident_on: date | None
     next_action_due_on: date | None

@@ -38,19 +38,23 @@ class EscalationLevelType:
 @strawberry.type(description="An email written for an escalation, and whether it went out.")
 class MailDelivery:
     kind: str
-    to: list[str]
-    cc: list[str]
+    to: list[str] | None = strawberry.field(
+        description="The family notice's addresses (the family's own) are null without the family identity "
+                    "permission.")
+    cc: list[str] | None = strawberry.field(description="Null where `to` is.")
     subject: str
     language: str
     status: MailStatus
     attempts: int
     sent_at: datetime | None
-    last_error: str | None
+    last_error: str | None = strawberry.field(description="Null where `to` is (a refusal may quote the address).")
 
     @classmethod
-    def of(cls, m: OutboxMessage) -> "MailDelivery":
-        return cls(kind=m.kind, to=list(m.to_addrs), cc=list(m.cc_addrs), subject=m.subject, language=m.language,
-                   status=m.status, attempts=m.attempts, sent_at=m.sent_at, last_error=m.last_error)
+    def of(cls, m: OutboxMessage, actor: Actor) -> "MailDelivery":
+        shown = m.kind != "family_notice" or actor.can("family", "identity")
+        return cls(kind=m.kind, to=list(m.to_addrs) if shown else None, cc=list(m.cc_addrs) if shown else None,
+                   subject=m.subject, language=m.language, status=m.status, attempts=m.attempts, sent_at=m.sent_at,
+                   last_error=m.last_error if shown else None)
 
 
 @strawberry.type(name="Escalation", description="A case taken to a contact at one level of the ladder.")
@@ -108,7 +112,8 @@ class EscalationType(Node):
 
     @strawberry.field(description="The letter to the contact and the notice to the family, with delivery status.")
     async def mail(self, info: Info) -> list[MailDelivery]:
-        return [MailDelivery.of(m) for m in await info.context.loaders.escalation_mail.load(self.model_id_)]
+        actor = info.context.actor
+        return [MailDelivery.of(m, actor) for m in await info.context.loaders.escalation_mail.load(self.model_id_)]
 
     @classmethod
     def of(cls, e: Escalation, actor: Actor, today: date) -> "EscalationType":

@@ -44,7 +44,7 @@ class MemberType:
 
     @classmethod
     def of(cls, m: user_service.MemberView) -> "MemberType":
-        return cls(user=UserType.of(m.user), status=m.status, roles=m.roles,
+        return cls(user=UserType.of(m.user, m.display_name), status=m.status, roles=m.roles,
                    chapters=[ChapterType.of(c) for c in m.chapters], added_at=m.membership.created_at,
                    joined_at=m.membership.joined_at, deactivated_at=m.membership.deactivated_at,
                    last_seen_at=m.last_seen_at, preferred_language=m.user.preferred_language)

@@ -140,7 +140,7 @@ class IdentityQuery:
         self, info: Info,
         search: Annotated[str | None, strawberry.argument(description="In names and emails.")] = None,
         can: Annotated[str | None, strawberry.argument(description="Only members whose roles grant this permission: "
-                                                                   "case:read, campaign:read or network:lead.")] = None,
+                                                                   "case:update, campaign:read or network:lead.")] = None,
         first: int | None = None,
     ) -> list[UserType]:
         ctx = info.context

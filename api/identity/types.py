@@ -14,8 +14,9 @@ class UserType(Node):
     email: str
 
     @classmethod
-    def of(cls, u: User) -> "UserType":
-        return cls(id=to_global_id("User", u.id), display_name=u.display_name, email=u.email)
+    def of(cls, u: User, display_name: str | None = None) -> "UserType":
+        """`display_name`: the name to show instead of the account's (a pending member's, see MemberView)."""
+        return cls(id=to_global_id("User", u.id), display_name=display_name or u.display_name, email=u.email)
 
 
 @strawberry.type(name="Chapter")

@@ -24,7 +24,8 @@ from domain.cases.workflow import ACTIVE, CaseOutcome, CaseStatus, TransitionErr
 from domain.db import Database, among, new_id, utcnow
 from domain.directory.models import District, School
 from domain.errors import DomainError, ErrorCode, conflict, invalid, not_found, require, within
-from domain.identity.models import Chapter, Membership, User
+from domain.identity.models import Chapter, Membership, PolicyRule, User
+from domain.identity.roles import holders_of
 from domain.notifications.models import NotificationKind
 from domain.notifications.service import notify
 from domain.paging import Page, keyset, make_page
@@ -32,6 +33,7 @@ from domain.people.models import Family, Student
 from domain.people.service import add_family, add_student
 from domain.scope import visible_cases, visible_families
 from policies import Actor
+from policies.enforcer import user_subject
 
 NOTE_KINDS = {CaseEventKind.NOTE, CaseEventKind.CALL, CaseEventKind.MEETING, CaseEventKind.DOCUMENT}
 MAX_TAGS = 20
@@ -105,11 +107,17 @@ async def _assignees(s: AsyncSession, actor: Actor, ids: list[uuid.UUID]) -> lis
     if len(ids) > 10:
         raise invalid("At most 10 assignees.", "assigneeIds")
     if ids and ids != [actor.user_id]:  # the actor is an active member: their session was resolved just now
+        org_id = actor.organization_id
         found = set(await s.scalars(select(Membership.user_id).where(
-            Membership.organization_id == actor.organization_id, Membership.active.is_(True),
-            Membership.user_id.in_(ids))))
+            Membership.organization_id == org_id, Membership.active.is_(True), Membership.user_id.in_(ids))))
         if found != set(ids):
             raise invalid("Assignees must be active members of your organization.", "assigneeIds")
+        # someone assigned works on the case: a role that may only read cases (a viewer) cannot
+        subjects = [user_subject(i) for i in ids]
+        workers = set(await s.scalars(holders_of(org_id, "case", "update").where(PolicyRule.v0.in_(subjects))))
+        if workers != set(subjects):
+            raise invalid("Assignees must be colleagues who can work on cases (their role may only read them).",
+                          "assigneeIds")
     return ids
 
 

@@ -43,19 +43,31 @@ class TransitionError(Exception):
         self.field = field
 
 
+# A case becomes ESCALATED only when an escalation is sent (domain.escalations): the contact, the letter and the
+# answer's due date are then on record. A status change by hand never moves it there.
+BY_ESCALATION_ONLY = frozenset({S.ESCALATED})
+
+
 def allowed_transitions(current: CaseStatus) -> list[CaseStatus]:
+    """The statuses a case may be moved to by hand (transitionCase)."""
     return list(_ALLOWED[current])
 
 
 # in the order the statuses are declared; every case in a list shows them
-_ALLOWED = {status: tuple(s for s in CaseStatus if s in TRANSITIONS[status]) for status in CaseStatus}
+_ALLOWED = {status: tuple(s for s in CaseStatus if s in TRANSITIONS[status] and s not in BY_ESCALATION_ONLY)
+            for status in CaseStatus}
 
 
-def check_transition(current: CaseStatus, to: CaseStatus, outcome: CaseOutcome | None) -> None:
-    """Raise TransitionError unless `current -> to` is allowed with this outcome."""
+def check_transition(current: CaseStatus, to: CaseStatus, outcome: CaseOutcome | None, *,
+                     by_hand: bool = True) -> None:
+    """Raise TransitionError unless `current -> to` is allowed with this outcome (`by_hand`: as a status change,
+    not as the effect of an escalation sent)."""
     if to not in TRANSITIONS[current]:
         allowed = ", ".join(s.value for s in allowed_transitions(current))
         raise TransitionError(f"A case cannot go from {current.value} to {to.value}; allowed: {allowed}.")
+    if by_hand and to in BY_ESCALATION_ONLY:
+        raise TransitionError("A case is escalated by sending an escalation to a district contact (Escalate this "
+                              "case), which records the letter and the date an answer is due.")
     if to is S.RESOLVED and outcome is None:
         raise TransitionError("An outcome is required to resolve a case.", field="outcome")
     if to is not S.RESOLVED and outcome is not None:

@@ -194,9 +194,15 @@ async def _plan(s: AsyncSession, actor: Actor, inp: EscalateInput, today: date) 
         raise not_found("district contact", "contactId")
     if not contact.active:
         raise invalid(f"{contact.name} is no longer an active contact.", "contactId")
+    # The family's release is for the case's district: a letter about their child goes to no other district.
+    if case.district_id is None:
+        raise invalid("Set the case's school (or district) first: an escalation goes to a contact of the case's "
+                      "district.", "caseId")
+    if contact.district_id != case.district_id:
+        raise invalid(f"{contact.name} is a contact of another district than this case's.", "contactId")
     if case.status is not CaseStatus.ESCALATED:
         try:
-            check_transition(case.status, CaseStatus.ESCALATED, None)
+            check_transition(case.status, CaseStatus.ESCALATED, None, by_hand=False)
         except TransitionError as e:
             raise DomainError(ErrorCode.INVALID_TRANSITION, str(e), "caseId") from None
     level = await s.get(EscalationLevel, (org_id, contact.ladder_level))
@@ -219,7 +225,7 @@ async def _plan(s: AsyncSession, actor: Actor, inp: EscalateInput, today: date) 
         raise DomainError(ErrorCode.CONSENT_REQUIRED,
                           "The family has no active consent to share their case with the district. "
                           "Record it before escalating.", "caseId")
-    district_id = contact.district_id or case.district_id
+    district_id = case.district_id
     calendar = await district_calendar(s, org_id, district_id)
     due = calendar.add_school_days(today, level.response_window_school_days)
     return _Plan(case=case, contact=contact, level=level, previous=previous, family=family,

@@ -88,6 +88,8 @@ class Membership(Base):
     created_at: Mapped[datetime] = created_at()
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until they join: the name the inviter gave (the account's own name may be one used in another organization).
+    invited_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class MembershipChapter(Base):

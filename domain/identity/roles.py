@@ -109,6 +109,16 @@ async def all_role_names(s: AsyncSession, org_id: uuid.UUID) -> set[str]:
     return set(ROLES) | set(await custom_roles(s, org_id)) | set(await grants_by_role(s, org_id))
 
 
+def holders_of(org_id: uuid.UUID, resource: str, action: str):
+    """A select of the role-assignment subjects (`user:<id>`) whose roles grant resource:action in the organization."""
+    granting = select(PolicyRule.v0).where(
+        PolicyRule.organization_id == org_id, PolicyRule.ptype == "p", PolicyRule.v1 == str(org_id),
+        PolicyRule.v2 == resource, PolicyRule.v3 == action)
+    return select(PolicyRule.v0).where(
+        PolicyRule.organization_id == org_id, PolicyRule.ptype == "g", PolicyRule.v2 == str(org_id),
+        PolicyRule.v1.in_(granting))
+
+
 async def permissions_of_roles(s: AsyncSession, org_id: uuid.UUID, roles) -> set[tuple[str, str]]:
     grants = await grants_by_role(s, org_id)
     return set().union(*(grants.get(r, set()) for r in roles)) if roles else set()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import idempotency
@@ -26,7 +26,7 @@ from domain.identity.models import (
     Chapter, Membership, MembershipChapter, Organization, PolicyRule, Session, TokenPurpose, User, UserToken,
 )
 from domain.identity.roles import (
-    ADMIN, all_role_names, check_may_confer, lock_organization, permissions_of_roles,
+    ADMIN, all_role_names, check_may_confer, holders_of, lock_organization, permissions_of_roles,
 )
 from domain.identity.service import (
     EMAIL_RE, MIN_PASSWORD, LoginResult, bump_policy_version, hash_password, normalize_email,
@@ -67,6 +67,23 @@ class MemberView:
     @property
     def status(self) -> MemberStatus:
         return status_of(self.membership)
+
+    @property
+    def display_name(self) -> str:
+        return shown_name(self.user, self.membership)
+
+
+def shown_name(user: User, membership: Membership) -> str:
+    """A member's name as this organization sees it: until they join, the name its inviter gave, or their address's
+    local part (the account's own name may be one they use in another organization)."""
+    if membership.joined_at is None:
+        return membership.invited_name or user.email.split("@")[0]
+    return user.display_name
+
+
+# the same in SQL, for searching by the name shown
+_SHOWN_NAME = case((Membership.joined_at.is_(None), func.coalesce(Membership.invited_name, "")),
+                   else_=User.display_name)
 
 
 @dataclass
@@ -232,8 +249,8 @@ async def _redeem(s: AsyncSession, token: str | None, purpose: TokenPurpose) -> 
     return await s.scalar(select(UserToken).where(UserToken.token_hash == digest))
 
 
-async def _send_invitation(s: AsyncSession, actor: Actor, user: User, *, language: str | None, public_url: str,
-                           ttl: timedelta) -> UserToken:
+async def _send_invitation(s: AsyncSession, actor: Actor, user: User, membership: Membership, *,
+                           language: str | None, public_url: str, ttl: timedelta) -> UserToken:
     org = await s.get(Organization, actor.organization_id)
     inviter = await s.get(User, actor.user_id)
     await _void_tokens(s, user_id=user.id, organization_id=org.id, purpose=TokenPurpose.INVITATION)
@@ -245,7 +262,7 @@ async def _send_invitation(s: AsyncSession, actor: Actor, user: User, *, languag
                       "organization_name": org.name, "inviter_name": inviter.display_name if inviter else org.name,
                       "accept_url": link(public_url, "accept-invite", token, template="user_invitation",
                                         language=language or user.preferred_language), "expires_at": row.expires_at,
-                      "invitee_name": user.display_name if user.password_hash is None else None})
+                      "invitee_name": membership.invited_name})
     return row
 
 
@@ -262,7 +279,7 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
         Membership.organization_id == org_id)
     if f.search and f.search.strip():
         term = f.search.strip().lower()  # literally: % and _ are not wildcards
-        q = q.where(or_(func.lower(User.display_name).contains(term, autoescape=True),
+        q = q.where(or_(func.lower(_SHOWN_NAME).contains(term, autoescape=True),
                         func.lower(User.email).contains(term, autoescape=True)))
     if f.active is not None:
         q = q.where(Membership.active.is_(f.active))
@@ -287,16 +304,16 @@ async def list_members(db: Database, actor: Actor, f: UserFilter | None = None, 
 
 # Who may list their colleagues: those who choose people (case assignees, campaign and network leads).
 COLLEAGUE_PERMISSIONS = (("case", "assign"), ("campaign", "manage"), ("network", "manage"))
-# what they may filter by: who can open a case (assignees), see campaigns or lead networks (leads)
-COLLEAGUE_FILTERS = frozenset({("case", "read"), ("campaign", "read"), ("network", "lead")})
+# what they may filter by: who can work on cases (assignees), see campaigns or lead networks (leads)
+COLLEAGUE_FILTERS = frozenset({("case", "update"), ("campaign", "read"), ("network", "lead")})
 MAX_COLLEAGUES = 100
 
 
 async def list_colleagues(db: Database, actor: Actor, *, search: str | None = None, can: str | None = None,
                           first: int | None = None) -> list[User]:
     """Active members of my organization by name, to choose assignees and leads from (no roles, statuses or
-    activity: those stay with user:manage). `can`: only members whose roles grant case:read (assignees who can
-    open the case), campaign:read or network:lead (leads); no other permission, whose holders are user:manage's.
+    activity: those stay with user:manage). `can`: only members whose roles grant case:update (assignees: who can
+    work on cases), campaign:read or network:lead (leads); no other permission, whose holders are user:manage's.
     Needs case:assign, campaign:manage or network:manage."""
     if not any(actor.can(r, a) for r, a in COLLEAGUE_PERMISSIONS):
         raise DomainError(ErrorCode.FORBIDDEN, "You do not have permission to choose colleagues.")
@@ -315,12 +332,7 @@ async def list_colleagues(db: Database, actor: Actor, *, search: str | None = No
             resource, _, action = can.strip().partition(":")
             if (resource, action) not in COLLEAGUE_FILTERS:  # who holds other permissions is user:manage's to see
                 raise invalid(f"can is one of {', '.join(sorted(f'{r}:{a}' for r, a in COLLEAGUE_FILTERS))}.", "can")
-            granting = select(PolicyRule.v0).where(
-                PolicyRule.organization_id == org_id, PolicyRule.ptype == "p", PolicyRule.v1 == str(org_id),
-                PolicyRule.v2 == resource, PolicyRule.v3 == action)
-            subjects = await s.scalars(select(PolicyRule.v0).where(
-                PolicyRule.organization_id == org_id, PolicyRule.ptype == "g", PolicyRule.v2 == str(org_id),
-                PolicyRule.v1.in_(granting)))
+            subjects = await s.scalars(holders_of(org_id, resource, action))
             q = q.where(User.id.in_([uuid.UUID(x.removeprefix("user:")) for x in subjects if x.startswith("user:")]))
         return list(await s.scalars(q.order_by(func.lower(User.display_name), User.id).limit(size)))
 
@@ -354,9 +366,11 @@ async def invite_user(db: Database, actor: Actor, *, email: str, display_name: s
             await s.flush()
         elif await s.scalar(select(Membership.id).where(Membership.user_id == user.id,
                                                         Membership.organization_id == org_id)):
-            raise DomainError(ErrorCode.CONFLICT, f"{email} is already a member of this organization (or invited: "
-                              "resendInvitation sends a new link).", "email")
-        s.add(Membership(organization_id=org_id, user_id=user.id, active=False, joined_at=None))
+            raise DomainError(ErrorCode.CONFLICT, f"{email} is already a member of this organization or invited "
+                              "to it (a pending invitation can be sent again).", "email")
+        membership = Membership(organization_id=org_id, user_id=user.id, active=False, joined_at=None,
+                                invited_name=name)
+        s.add(membership)
         for ch in chapter_ids:
             s.add(MembershipChapter(organization_id=org_id, user_id=user.id, chapter_id=ch))
         for role in roles:
@@ -365,7 +379,7 @@ async def invite_user(db: Database, actor: Actor, *, email: str, display_name: s
         if roles:
             await bump_policy_version(s, org_id)
         await s.flush()
-        row = await _send_invitation(s, actor, user, language=language, public_url=public_url, ttl=ttl)
+        row = await _send_invitation(s, actor, user, membership, language=language, public_url=public_url, ttl=ttl)
         audit(s, actor, "user.invite", entity_type="user", entity_id=user.id, detail={
             "email": email, "roles": roles, "chapters": [str(c) for c in chapter_ids],
             "expires_at": row.expires_at.isoformat()})
@@ -388,7 +402,7 @@ async def resend_invitation(db: Database, actor: Actor, user_id: uuid.UUID, *, l
                               f"{status_of(m).value.lower()}).", "userId")
         await _check_target(s, actor, await _roles_of(s, org_id, user_id))
         language = v.text(language, "language", max_len=12)
-        row = await _send_invitation(s, actor, user, language=language and await _offered_language(
+        row = await _send_invitation(s, actor, user, m, language=language and await _offered_language(
             s, org_id, language), public_url=public_url, ttl=ttl)
         audit(s, actor, "user.invite_resend", entity_type="user", entity_id=user.id,
               detail={"expires_at": row.expires_at.isoformat()})

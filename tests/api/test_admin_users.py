@@ -134,6 +134,37 @@ async def test_invitation_input_is_checked(api, world, other_world):
     assert body["inviteUser"]["errors"][0]["code"] == "FORBIDDEN"
 
 
+async def test_a_pending_invitation_shows_the_inviters_words_not_the_accounts_name(api, db, world, other_world):
+    """Accounts are shared by the organizations a person belongs to: inviting an address that has an account
+    elsewhere must not show the name it goes by there (nor find the invitation by that name)."""
+    elsewhere = other_world.emails["admin"]  # "Ada Admin" in the other organization
+    admin = world.tokens["admin"]
+    plain = await _invite(api, world, elsewhere.upper())
+    assert plain["status"] == "INVITED" and plain["user"]["displayName"] == elsewhere.split("@")[0]
+    assert (await api.data(USERS, {"f": {"search": "Ada", "status": ["INVITED"]}}, admin))["users"]["edges"] == []
+    [mail] = await mails_to(db, user_uuid(plain["user"]["id"]), "user_invitation")
+    assert mail.body_text.startswith("Hello,")  # no name was given
+
+    # a name given by the inviter is what this organization sees and finds, and what the invitation says
+    named = other_world.emails["viewer"]
+    member = await _invite(api, world, named, displayName="Helen from the PTA")
+    assert member["user"]["displayName"] == "Helen from the PTA"
+    found = (await api.data(USERS, {"f": {"search": "pta"}}, admin))["users"]["edges"]
+    assert [e["node"]["user"]["email"] for e in found] == [named]
+    [mail] = await mails_to(db, user_uuid(member["user"]["id"]), "user_invitation")
+    assert mail.body_text.startswith("Hello Helen from the PTA,")
+    # the other organization still sees its own member's name
+    theirs = (await api.data(USERS, {"f": {"search": named}}, other_world.tokens["admin"]))["users"]["edges"]
+    assert [e["node"]["user"]["displayName"] for e in theirs] == ["Viewer"]
+
+    # once they join, the name they chose is shown
+    token = await link_token(db, user_uuid(member["user"]["id"]), "user_invitation")
+    joined = (await api.data(ACCEPT, {"i": {"token": token, "password": NEW_PASSWORD, "displayName": "Helen O."}}))
+    assert joined["acceptInvitation"]["errors"] == []
+    found = (await api.data(USERS, {"f": {"search": named}}, admin))["users"]["edges"]
+    assert [(e["node"]["user"]["displayName"], e["node"]["status"]) for e in found] == [("Helen O.", "ACTIVE")]
+
+
 async def test_password_reset(api, db, world):
     email, uid = world.emails["advocate"], world.users["advocate"]
     other_session = (await api.data(LOGIN, {"i": {"email": email, "password": PASSWORD}}))["login"]["token"]
@@ -371,9 +402,9 @@ async def test_colleagues_to_choose_assignees_and_leads_from(api, world, other_w
     everyone = ["Ada Admin", "Advocate", "Advocate South", "Campaign Lead", "Viewer"]  # active members, by name
     for role in ("advocate", "campaign_lead", "admin"):
         assert names(await api.data(COLLEAGUES, token=world.tokens[role])) == everyone
-    # only those whose roles grant a permission: who could open a case assigned to them
-    assert names(await api.data(COLLEAGUES, {"can": "case:read"}, world.tokens["advocate"])) == [
-        "Ada Admin", "Advocate", "Advocate South", "Viewer"]
+    # only those whose roles grant a permission: who can work on a case assigned to them (not the viewer)
+    assert names(await api.data(COLLEAGUES, {"can": "case:update"}, world.tokens["advocate"])) == [
+        "Ada Admin", "Advocate", "Advocate South"]
     assert names(await api.data(COLLEAGUES, {"can": "network:lead"}, world.tokens["admin"])) == [
         "Ada Admin", "Campaign Lead"]
     assert names(await api.data(COLLEAGUES, {"s": "SOUTH"}, world.tokens["advocate"])) == ["Advocate South"]
@@ -389,7 +420,7 @@ async def test_colleagues_to_choose_assignees_and_leads_from(api, world, other_w
     assert "Viewer" not in names(await api.data(COLLEAGUES, token=world.tokens["advocate"]))
     # bad input: a typed error
     # who holds other permissions (who the admins are) is not for them to list
-    for variables, field in (({"can": "case:fly"}, "can"), ({"can": "user:manage"}, "can"),
+    for variables, field in (({"can": "case:fly"}, "can"), ({"can": "user:manage"}, "can"), ({"can": "case:read"}, "can"),
                              ({"can": "family:erase"}, "can"), ({"first": 0}, "first"), ({"first": 101}, "first")):
         body = await api(COLLEAGUES, variables, world.tokens["advocate"])
         assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "VALIDATION"

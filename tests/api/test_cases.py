@@ -86,7 +86,12 @@ async def test_status_workflow(api, world):
 
     bad = await move("RESOLVED", 1, outcome="REMEDY_ACHIEVED")
     assert bad["case"] is None and bad["errors"][0]["code"] == "INVALID_TRANSITION"
-    assert (await move("OPEN", 1))["case"]["status"] == "OPEN"
+    opened = (await move("OPEN", 1))["case"]
+    assert opened["status"] == "OPEN" and opened["allowedTransitions"] == ["ON_HOLD", "RESOLVED"]
+    # escalated only by sending an escalation (escalateCase), never by hand
+    by_hand = await move("ESCALATED", 2)
+    assert by_hand["case"] is None and [(e["code"], e["field"]) for e in by_hand["errors"]] == [
+        ("INVALID_TRANSITION", "to")]
     no_outcome = await move("RESOLVED", 2)
     assert no_outcome["errors"][0]["code"] == "INVALID_TRANSITION" and no_outcome["errors"][0]["field"] == "outcome"
     resolved = (await move("RESOLVED", 2, outcome="REMEDY_ACHIEVED", note="District rescinded the suspension"))
@@ -126,6 +131,30 @@ async def test_assigning_someone_outside_the_org_is_refused(api, world, other_wo
     assert out["case"] is None and out["errors"][0]["code"] == "VALIDATION"
     detail = (await api.data(GET_CASE, {"id": case["id"]}, token=adv))["case"]
     assert [a["displayName"] for a in detail["assignees"]] == ["Advocate"]
+
+
+async def test_only_colleagues_who_can_work_on_cases_are_assigned(api, db, world):
+    """A viewer may read cases but not work on them: assigning one is refused, nothing changes, nobody is told."""
+    from domain.notifications.models import Notification
+    from sqlalchemy import func, select
+    adv = world.tokens["advocate"]
+    fam = await create_family(api, adv, world.chapter_gids["North"])
+    case = await open_case(api, adv, fam["id"])
+    out = (await api.data(ASSIGN_CASE, {"i": {"id": case["id"], "assigneeIds": [
+        world.gid("User", world.users["advocate"]), world.gid("User", world.users["viewer"])]}}, token=adv))[
+        "assignCase"]
+    assert out["case"] is None and [(e["code"], e["field"]) for e in out["errors"]] == [
+        ("VALIDATION", "assigneeIds")]
+    assert "can work on cases" in out["errors"][0]["message"]
+    opened = (await api.data(OPEN_CASE, {"i": {
+        "familyId": fam["id"], "category": "DISCIPLINE", "subcategory": "OUT_OF_SCHOOL_SUSPENSION", "title": "Two",
+        "assigneeIds": [world.gid("User", world.users["viewer"])]}}, token=adv))["openCase"]
+    assert opened["case"] is None and opened["errors"][0]["field"] == "assigneeIds"
+    detail = (await api.data(GET_CASE, {"id": case["id"]}, token=adv))["case"]
+    assert [a["displayName"] for a in detail["assignees"]] == ["Advocate"]
+    async with db.reader() as s:
+        assert await s.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == world.users["viewer"])) == 0
 
 
 async def test_notes_and_identity_redaction(api, world):

@@ -116,6 +116,43 @@ async def test_escalation_needs_consent_and_changes_nothing_without_it(api, db, 
     assert await _count(db, OutboxMessage, world.org_id) == 0
 
 
+async def test_a_letter_goes_only_to_the_cases_own_district(api, db, world):
+    """The family's release is for the case's district: a case without one, or a contact of another district,
+    is refused with the field named, and nothing is written."""
+    from domain.directory.models import District
+    contacts = await _contacts(db, world)
+    async with db.transaction() as s:
+        elsewhere = District(organization_id=world.org_id, name="Lakeside Public Schools", state="MA")
+        s.add(elsewhere)
+        await s.flush()
+        stranger = DistrictContact(organization_id=world.org_id, district_id=elsewhere.id, name="Pat Lakeside",
+                                   title="Principal", email="principal@lakeside.example.org", ladder_level=1,
+                                   issue_areas=[])
+        s.add(stranger)
+        await s.flush()
+    adv = world.tokens["advocate"]
+    fam, _, case = await _open_case(api, world)
+    got = (await api.data(ESCALATE, _escalation(case["id"], world.gid("DistrictContact", stranger.id)), token=adv))
+    assert got["escalateCase"]["escalation"] is None
+    assert [(e["code"], e["field"]) for e in got["escalateCase"]["errors"]] == [("VALIDATION", "contactId")]
+    assert "another district" in got["escalateCase"]["errors"][0]["message"]
+
+    # a case with no school or district yet (the family has an active release all the same)
+    bare = await open_case(api, adv, fam["id"])
+    bare = (await api.data(TRANSITION_CASE, {"i": {"id": bare["id"], "version": bare["version"], "to": "OPEN"}},
+                           token=adv))["transitionCase"]["case"]
+    for contact in (contacts[1], world.gid("DistrictContact", stranger.id)):
+        got = (await api.data(ESCALATE, _escalation(bare["id"], contact), token=adv))["escalateCase"]
+        assert got["escalation"] is None and [(e["code"], e["field"]) for e in got["errors"]] == [
+            ("VALIDATION", "caseId")]
+    preview = await api.raw(PREVIEW, _escalation(bare["id"], contacts[1]), token=adv)
+    assert preview.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
+    assert await _count(db, Escalation, world.org_id) == 0
+    assert await _count(db, OutboxMessage, world.org_id) == 0
+    after = (await api.data(GET_CASE, {"id": bare["id"]}, token=adv))["case"]
+    assert after["status"] == "OPEN" and after["version"] == bare["version"]
+
+
 async def test_escalate_sets_status_due_date_timeline_and_mail(api, db, world):
     contacts = await _contacts(db, world)
     _, _, case = await _open_case(api, world)
@@ -134,6 +171,12 @@ async def test_escalate_sets_status_due_date_timeline_and_mail(api, db, world):
     assert mail["escalation_letter"]["cc"] == [world.emails["advocate"]]
     assert mail["family_notice"]["to"] == ["rivera@example.org"] and mail["family_notice"]["language"] == "es"
     assert {m["status"] for m in esc["mail"]} == {"PENDING"}  # no SMTP configured in this test: kept, unsent
+    # without the family identity permission the family's own address is not shown; the contact's is
+    seen = (await api.data("query($id: ID!) { node(id: $id) { ... on Escalation { mail { kind to cc lastError } } } }",
+                           {"id": esc["id"]}, token=world.tokens["viewer"]))["node"]["mail"]
+    assert {m["kind"]: (m["to"], m["cc"]) for m in seen} == {
+        "escalation_letter": (["principal@riverton.example.org"], [world.emails["advocate"]]),
+        "family_notice": (None, None)}
     after = (await api.data(GET_CASE, {"id": case["id"]}, token=world.tokens["advocate"]))["case"]
     assert after["status"] == "ESCALATED"
     entry = [e["node"] for e in after["timeline"]["edges"] if e["node"]["kind"] == "ESCALATION"]

@@ -20,8 +20,17 @@ from domain.people.rules import consent_active
 def test_happy_path_through_the_workflow():
     path = [S.INTAKE, S.OPEN, S.ESCALATED, S.RESOLVED, S.CLOSED, S.OPEN]
     for a, b in zip(path, path[1:]):
-        check_transition(a, b, CaseOutcome.REMEDY_ACHIEVED if b is S.RESOLVED else None)
+        check_transition(a, b, CaseOutcome.REMEDY_ACHIEVED if b is S.RESOLVED else None, by_hand=b is not S.ESCALATED)
     assert is_reopen(S.CLOSED, S.OPEN) and is_reopen(S.RESOLVED, S.OPEN) and not is_reopen(S.ON_HOLD, S.OPEN)
+
+
+def test_a_case_is_escalated_only_by_an_escalation_sent():
+    with pytest.raises(TransitionError) as e:
+        check_transition(S.OPEN, S.ESCALATED, None)
+    assert "sending an escalation" in str(e.value) and e.value.field == "to"
+    check_transition(S.OPEN, S.ESCALATED, None, by_hand=False)
+    assert allowed_transitions(S.OPEN) == [S.ON_HOLD, S.RESOLVED]
+    assert S.ESCALATED not in {s for status in S for s in allowed_transitions(status)}
 
 
 @pytest.mark.parametrize("a,b", [(S.INTAKE, S.RESOLVED), (S.INTAKE, S.ESCALATED), (S.CLOSED, S.RESOLVED),

@@ -56,7 +56,7 @@ export function Assignees({ data, reload }: { data: CaseData; reload(): Promise<
         <ColleaguePicker
           legend={t("case.assignees")}
           hint={t("assign.hint")}
-          can="case:read"
+          can="case:update"
           value={chosen}
           onChange={setChosen}
           known={data.assignees}

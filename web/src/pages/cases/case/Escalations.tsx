@@ -93,7 +93,7 @@ export function Escalations({ data, ladder, reload }: { data: CaseData; ladder: 
                 <ul>
                   {e.mail.map((m, i) => (
                     <li key={i} className="muted">
-                      {te("MailKind", m.kind)}: “{m.subject}” → {m.to.join(", ")} · {te("MailStatus", m.status)}
+                      {te("MailKind", m.kind)}: “{m.subject}” → {m.to ? m.to.join(", ") : t("case.redacted")} · {te("MailStatus", m.status)}
                       {m.sentAt && ` (${dateTime(m.sentAt)})`}
                     </li>
                   ))}
@@ -214,7 +214,9 @@ function EscalateFlow({
   const { busy, errors, fail, run } = useAction(["contactId", "channel", "summary", "remedyRequested"]);
   const [key] = useState(newIdempotencyKey);
 
-  const contacts = useQuery(ContactsDocument, { districtId: data.district?.id ?? null, level, issueArea: data.category });
+  // only the case's district: the family's release is for it (the server refuses any other)
+  const contacts = useQuery(ContactsDocument, { districtId: data.district?.id ?? null, level, issueArea: data.category },
+    { skip: !data.district });
   const list = contacts.data?.districtContacts.edges.map((e) => e.node) ?? [];
   const contact = list.find((c) => c.id === contactId);
   const previous = open.filter((e) => e.level < level).sort((a, b) => b.level - a.level)[0];
@@ -292,6 +294,7 @@ function EscalateFlow({
   return (
     <form onSubmit={review} noValidate aria-label={t("escalation.start")}>
       <h3>{t("escalation.start")}</h3>
+      {!data.district && <p className="warning">{t("escalation.noDistrict")}</p>}
       {!consent && <p className="warning">{t("escalation.noConsent")}</p>}
       <FormErrors messages={errors.general} />
       <Field label={t("escalation.ladderLevel")} required>
