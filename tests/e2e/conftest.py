@@ -171,6 +171,34 @@ def axe_violations(page) -> list[dict]:
     return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
+def broken_words(page, selector: str) -> list[str]:
+    """The words of the visible elements matching `selector` that the browser broke across lines ("Escala|ted"):
+    each word's text boxes, laid out on more than one line. Screen-reader-only text is left out."""
+    return page.evaluate("""(selector) => {
+        const broken = [];
+        for (const el of document.querySelectorAll(selector)) {
+            if (!el.getClientRects().length) continue;
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.closest('.sr-only')) continue;
+                for (const m of node.textContent.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                    if (lines.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }""", selector)
+
+
+def page_width(page) -> int:
+    """How wide the page is laid out (more than the viewport: the page scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def graphql(page, query: str, variables: dict | None = None) -> dict:
     """A GraphQL call with the page's session cookie and the CSRF header, as the app makes it."""
     r = page.request.post("/graphql", data={"query": query, "variables": variables or {}},

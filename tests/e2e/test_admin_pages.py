@@ -4,11 +4,13 @@ in the matrix editor, add a directory contact, read (and export) the audit log; 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations, choose_language, graphql, sign_in
+from tests.e2e.conftest import TIME_ZONE, axe_violations, broken_words, choose_language, graphql, sign_in
 
 ADMIN = "admin@mpu.demo.advocase.org"
 
@@ -38,6 +40,13 @@ def test_admin_invites_a_user(page):
     row = page.get_by_role("row").filter(has_text="new.parent.leader@example.org")
     row.wait_for()
     assert "Invited" in row.inner_text() and "Viewer" in row.inner_text() and "East Boston" in row.inner_text()
+    # the whole form starts over: the roles, chapters and language ticked for her do not go out with the next one
+    expect(invite.get_by_label("Email")).to_have_value("")
+    expect(invite.get_by_label("Name", exact=True)).to_have_value("")
+    expect(invite.get_by_role("checkbox", name="Advocate")).to_be_checked()
+    expect(invite.get_by_role("checkbox", name="Viewer")).not_to_be_checked()
+    expect(invite.get_by_role("checkbox", name="East Boston")).not_to_be_checked()
+    expect(invite.get_by_label("Language of the invitation")).to_have_value("en")
 
     # the server's own refusal lands beside the roles: inviting the same person twice
     invite.get_by_label("Email").fill("new.parent.leader@example.org")
@@ -99,6 +108,12 @@ def test_admin_adds_a_directory_contact(page):
     page.get_by_role("button", name="Boston Public Schools").click()
     panel = page.get_by_role("region", name=re.compile("^Boston Public Schools"))
     panel.get_by_role("heading", name="Contacts", level=3).wait_for()
+    # at 1280px the contacts' buttons keep their words whole ("Deactiva/te" was broken), and a contact's label says
+    # its school once (its office is often the school itself)
+    assert page.viewport_size["width"] == 1280
+    assert broken_words(page, "button, .badge") == []
+    labels = panel.locator("tbody td .muted").all_inner_texts()
+    assert labels and all(len(set(parts := label.split(" · "))) == len(parts) for label in labels), labels
     form = panel.get_by_role("form", name="Add a contact")
     form.get_by_role("button", name="Add contact").click()
     assert form.get_by_text("Choose the level this contact answers at.").is_visible()
@@ -161,6 +176,15 @@ def test_admin_reads_and_exports_the_audit_log(page):
     assert text.splitlines()[0].startswith("at,action,actor_id,actor_email")
     assert "audit.probe@example.org" in text
     page.get_by_role("status").filter(has_text=re.compile(r"Exported \d+ events")).wait_for()
+
+    # one day: From = To is that whole day (the "To" day is included), not a range said to be backwards
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date().isoformat()
+    page.get_by_label("From").fill(today)
+    page.get_by_label("To", exact=True).fill(today)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("This day is before the “From” day.")).to_have_count(0)
+    expect(page.get_by_label("To", exact=True)).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("row").filter(has_text="audit.probe@example.org")).not_to_have_count(0)
 
 
 def test_admin_settings_page(page):

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADVOCATE, graphql, sign_in
+from domain.demo import DEMO_PASSWORD
+from tests.e2e.conftest import ADVOCATE, broken_words, graphql, sign_in
 
 
 def test_sign_in_dashboard_and_sign_out(page):
@@ -19,6 +20,9 @@ def test_sign_in_dashboard_and_sign_out(page):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("The email or password is not right")
     expect(page).to_have_url(re.compile(r"/sign-in"))
+    # only that: no "your session has ended" beside the password, and no hint which of the two was wrong
+    expect(page.get_by_text("Your session has ended")).to_have_count(0)
+    expect(page.get_by_label("Password")).not_to_have_attribute("aria-invalid", "true")
 
     sign_in(page)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
@@ -38,8 +42,15 @@ def test_sign_in_dashboard_and_sign_out(page):
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
 
+    # signing out forgets the page: whoever signs in next on this browser starts at their own home page
     page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(re.compile(r"/sign-in"))
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    page.get_by_label("Email").fill(ADVOCATE)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
     page.goto("/cases")
     expect(page).to_have_url(re.compile(r"/sign-in"))
     assert graphql(page, "{ me { user { email } } }")["me"] is None  # the server session ended too
@@ -73,6 +84,12 @@ def test_caseload_filters_search_and_paging(page):
     closed = int(page.get_by_text(re.compile(r"^\d[\d,]* cases?$")).inner_text().split()[0].replace(",", ""))
     assert 0 < closed < total
 
+    # at 1280px the status badges keep their words whole (the table squeezed "Escalated" to "Escala/ted")
+    assert page.viewport_size["width"] == 1280
+    page.get_by_label("Status").select_option(label="Escalated")
+    expect(page.locator("tbody tr .badge").first).to_have_text("Escalated")
+    assert broken_words(page, ".badge, button") == []
+
     page.get_by_label("Status").select_option(label="Any")
     word = "interpreter"
     page.get_by_label("Search").fill(word)
@@ -86,6 +103,15 @@ def test_caseload_filters_search_and_paging(page):
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("No case matches these filters.")).to_be_visible()
     expect(page.get_by_text("0 cases")).to_be_visible()
+
+    # the box takes at most what the API searches (200 characters): a longer text is cut, not refused
+    search = page.get_by_label("Search")
+    expect(search).to_have_attribute("maxlength", "200")
+    search.fill("zzqx no such words " * 15)
+    assert len(search.input_value()) == 200
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No case matches these filters.")).to_be_visible()
+    expect(page.get_by_text("At most 200 characters")).to_have_count(0)
 
 
 def _intake(page, *, family: str, title: str, category="Special education", subcategory="Evaluation request or delay",
@@ -101,7 +127,11 @@ def _intake(page, *, family: str, title: str, category="Special education", subc
 def _fill_intake(page, *, family: str, title: str, category: str, subcategory: str) -> None:
     page.get_by_label("Family name").fill(family)
     page.get_by_label("Parent or guardian").fill("Lucía Ortega")
-    page.get_by_label("Preferred language").select_option("es")
+    # every language offered is named (Cape Verdean Creole too, which the browser cannot name)
+    language = page.get_by_label("Preferred language")
+    expect(language.locator("option[value=kea]")).to_have_text("Cape Verdean Creole (Kabuverdianu)")
+    assert all(not re.fullmatch(r"[a-z]{2,3}", o) for o in language.locator("option").all_inner_texts())
+    language.select_option("es")
     page.get_by_label("First name").fill("Mateo")
     page.get_by_label("Last name").fill("Ortega")
     page.get_by_label("Grade").select_option("4")
@@ -136,7 +166,8 @@ def test_intake_creates_family_student_and_case(page):
     page.get_by_role("button", name="Create family and case").click()
     expect(incident).to_have_attribute("aria-invalid", "true")
     expect(page).to_have_url(re.compile(r"/intake$"))
-    incident.fill("")
+    incident_on = date.today() - timedelta(days=10)
+    incident.fill(incident_on.isoformat())
     page.get_by_role("button", name="Create family and case").click()
     expect(page).to_have_url(re.compile(r"/cases/[^/?]+\?created=1"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
@@ -146,6 +177,8 @@ def test_intake_creates_family_student_and_case(page):
     expect(facts).to_contain_text("Mateo Ortega")
     expect(facts).to_contain_text("Donald McKay K-8 School")
     expect(facts).to_contain_text("Rosa Mejía")  # assigned to me by default
+    incident_shown = facts.locator("dt", has_text="Date of the incident").locator("xpath=following-sibling::dd[1]")
+    expect(incident_shown).to_have_text(f"{incident_on:%b} {incident_on.day}, {incident_on.year}")
     # and it is in my caseload
     page.get_by_role("link", name="Caseload", exact=True).click()
     page.get_by_label("Search").fill(tag)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ADVOCATE, axe_violations, choose_language, graphql, sign_in
+from tests.e2e.conftest import ADVOCATE, axe_violations, choose_language, graphql, page_width, sign_in
 
 LEAD = "lead@mpu.demo.advocase.org"
 EN = json.loads((Path(__file__).resolve().parents[2] / "web/src/i18n/locales/en.json").read_text())
@@ -203,3 +203,29 @@ def test_statistics_explorer(page):
         text = cell.inner_text().strip()
         assert re.fullmatch(r"[\d,]+", text) or (text.startswith("—") and "suppressed" in text), text
     assert axe_violations(page) == []
+
+
+def test_wide_tables_scroll_in_their_box_not_the_page(page, draft_story):
+    """On a phone the evidence and statistics tables are wider than the screen: they scroll, the page does not
+    (the screen-reader-only word of a suppressed cell stays inside its table's scroll box too); nor at 1280px."""
+    sign_in(page, LEAD)
+    out = graphql(page, """mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id }
+        errors { code message field } } }""", {"i": {"name": "Wide tables on a phone", "status": "ACTIVE",
+                                                     "criteria": {"categories": [draft_story["category"]]}}})
+    assert out["createCampaign"]["errors"] == [], out
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/campaigns/{out['createCampaign']['campaign']['id']}")
+    page.get_by_role("heading", name="Cases by school and issue", level=3).wait_for()
+    assert page.locator("td.suppressed .sr-only").count() > 0
+    wide = page.locator(".table-wrap").evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth).length")
+    assert wide > 0, "some evidence table should be wider than a phone"
+    assert page_width(page) <= 390
+
+    page.goto("/stats")
+    page.get_by_role("heading", name="Statistics explorer").wait_for()
+    page.get_by_label("Columns").select_option("CATEGORY")
+    page.locator("table tfoot").wait_for()
+    assert page.locator("table thead th").first.inner_text() == "School × Issue"
+    assert page_width(page) <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page_width(page) <= 1280

@@ -198,3 +198,35 @@ def test_import_reads_the_columns_of_an_excel_file(page):
     expect(page.get_by_label("case_title")).to_have_value("Title")
     expect(page.get_by_label("family_phone")).to_have_value("")  # family_phone or guardian_phone: not guessed
     page.get_by_text("Columns not imported: Phone").wait_for()
+
+
+def test_opening_a_notifications_case_marks_it_read(browser, server, page):
+    sign_in(page, ADVOCATE)
+    me = graphql(page, "{ me { user { id } } }")["me"]["user"]["id"]
+    cases = graphql(page, "{ cases(first: 100) { edges { node { id title assignees { id } } } } }")["cases"]["edges"]
+    case = next(e["node"] for e in cases if me not in [a["id"] for a in e["node"]["assignees"]])
+    admin_ctx = browser.new_context(base_url=server)
+    try:
+        admin = admin_ctx.new_page()
+        sign_in(admin, ADMIN)
+        got = graphql(admin, """mutation($i: AssignCaseInput!) { assignCase(input: $i) { errors { code message } } }""",
+                      {"i": {"id": case["id"], "assigneeIds": [a["id"] for a in case["assignees"]] + [me]}})
+        assert got["assignCase"]["errors"] == []
+    finally:
+        admin_ctx.close()
+    unread = graphql(page, "{ notifications(first: 1) { unreadCount } }")["notifications"]["unreadCount"]
+    assert unread > 0
+
+    page.goto("/notifications")
+    indicator = page.get_by_test_id("notification-indicator")
+    expect(indicator).to_have_accessible_name(f"Notifications {unread} unread")
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=re.compile(re.escape(case["title"]))))
+    item = item.filter(has_text="You were assigned a case").filter(has_text="New").first
+    # opening the case from its notification reads it: the bell's count follows, and the server has it read
+    item.get_by_role("link", name=re.compile(re.escape(case["title"]))).click()
+    page.get_by_role("heading", name=case["title"], level=1).wait_for()
+    expect(indicator).to_have_accessible_name(f"Notifications {unread - 1} unread")
+    n = graphql(page, "{ notifications(first: 20) { unreadCount edges { node { caseId kind read } } } }")
+    assert n["notifications"]["unreadCount"] == unread - 1
+    assert all(e["node"]["read"] for e in n["notifications"]["edges"]
+               if e["node"]["caseId"] == case["id"] and e["node"]["kind"] == "CASE_ASSIGNED")

@@ -23,10 +23,13 @@ function Forbidden() {
 
 /** Signed-in users only (unless public), and only with the route's permission. */
 function Guard({ route }: { route: PageRoute }) {
-  const { me, loading } = useSession();
+  const { me, loading, signedOut } = useSession();
   const location = useLocation();
   if (loading) return <Loading />;
   if (!route.public && !me) {
+    // A session that ended comes back here after signing in again; one I ended myself does not (the next person
+    // to sign in on this browser starts at their own home page).
+    if (signedOut) return <Navigate to="/sign-in" replace />;
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
   }

@@ -77,7 +77,7 @@ export function Layout() {
                 className="secondary"
                 onClick={async () => {
                   await signOut();
-                  navigate("/sign-in");
+                  navigate("/sign-in", { replace: true });
                 }}
               >
                 {t("layout.signOut")}

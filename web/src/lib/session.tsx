@@ -43,6 +43,11 @@ export type Me = SessionMeFragment;
 export interface Session {
   me: Me | null;
   loading: boolean;
+  /**
+   * I signed out in this tab (not a session that ended by itself): the sign-in page then opens without `next`, so
+   * whoever signs in next on this browser is not sent to the page the previous person was on.
+   */
+  signedOut: boolean;
   /** Whether I hold a "resource:action" permission in this organization. */
   can(permission: string): boolean;
   refresh(): Promise<Me | null>;
@@ -72,6 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMeState(m);
   }, []);
   const [loading, setLoading] = useState(true);
+  const [signedOut, setSignedOut] = useState(false);
   const { setLang, adopt } = useI18n();
   // A language chosen in the menu while not (yet) known to be signed in: on the sign-in page, or while my
   // session is still loading. Once I am signed in it becomes my language on the server too.
@@ -91,6 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const arrived = useCallback(
     (m: Me | null) => {
       setMe(m);
+      if (m) setSignedOut(false);
       const choice = pendingChoice.current;
       if (!m || !choice) return;
       pendingChoice.current = null;
@@ -140,6 +147,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await request(LogoutDocument);
     } finally {
+      // in the same render as `me`: the page I leave sends me to the sign-in page without itself as `next`
+      setSignedOut(true);
       setMe(null);
     }
   }, [setMe]);
@@ -147,6 +156,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value: Session = {
     me,
     loading,
+    signedOut,
     can: (permission) => !!me && me.permissions.includes(permission),
     refresh,
     recheck,

@@ -87,8 +87,9 @@ export default function SignIn() {
             setCodeAsked((n) => n + 1);
             return { fields: { totpCode: describeCodeError(codeError, t, lang, "signIn") }, general: [] };
           }
-          // A failed sign-in names no field on purpose (no hint which one was wrong).
-          if (errs.some((x) => x.code === "UNAUTHENTICATED")) mapped.general = [t("signIn.failed")];
+          // A failed sign-in names no field on purpose (no hint which one was wrong): its one message on top, and
+          // not the usual wording of UNAUTHENTICATED ("your session has ended") beside the password the server names.
+          if (errs.some((x) => x.code === "UNAUTHENTICATED")) return { fields: {}, general: [t("signIn.failed")] };
           return mapped;
         },
       },

@@ -11,7 +11,7 @@ import { AdminNav } from "./shared";
 import { saveBlob } from "../../lib/download";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
-import { auditFilter, detailText } from "./audit";
+import { auditFilter, detailText, rangeBackwards } from "./audit";
 
 const AuditEventsDocument = graphql(`
   query AuditEvents($filter: AuditEventFilter, $first: Int, $after: String) {
@@ -42,7 +42,7 @@ export default function Audit() {
 
   function apply(e: FormEvent) {
     e.preventDefault();
-    if (form.since && form.until && form.until <= form.since) {
+    if (rangeBackwards(form)) {
       setProblem(t("admin.audit.rangeBackwards"));
       return;
     }

@@ -10,6 +10,8 @@ import { useQuery } from "../../lib/useQuery";
 import { AdminNav } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
+import { joinDistinct } from "../../lib/text";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const DirectoryDocument = graphql(`
   query Directory($search: String) {
@@ -210,13 +212,13 @@ function NewContact({ district, ladder, taxonomy, done }: { district: District; 
       <FormErrors messages={action.errors.general} />
       <div className="grid2">
         <Field label={t("admin.directory.contactName")} error={action.errors.fields.name} required>
-          {(p) => <input {...p} value={form.name} onChange={(e) => set("name", e.target.value)} />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
         <Field label={t("admin.directory.jobTitle")} error={action.errors.fields.title}>
-          {(p) => <input {...p} value={form.title} onChange={(e) => set("title", e.target.value)} />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.title} onChange={(e) => set("title", e.target.value)} />}
         </Field>
         <Field label={t("admin.directory.office")} error={action.errors.fields.office}>
-          {(p) => <input {...p} value={form.office} onChange={(e) => set("office", e.target.value)} />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.office} onChange={(e) => set("office", e.target.value)} />}
         </Field>
         <Field label={t("admin.directory.email")} error={action.errors.fields.email}>
           {(p) => <input {...p} type="email" value={form.email} onChange={(e) => set("email", e.target.value)} />}
@@ -296,7 +298,7 @@ function Contacts({ district, ladder, taxonomy, reload }: { district: District; 
                   <td>
                     <strong>{c.name}</strong>
                     {!c.active && <span className="badge"> {t("admin.directory.inactive")}</span>}
-                    <div className="muted">{[c.title, c.office, c.school?.name].filter(Boolean).join(" · ")}</div>
+                    <div className="muted">{joinDistinct([c.title, c.office, c.school?.name])}</div>
                   </td>
                   <td data-label={t("admin.directory.ladderLevel")}>
                     {c.ladderLevel} · {levelName(c.ladderLevel)}
@@ -588,7 +590,7 @@ export default function Directory() {
         }}
       >
         <Field label={t("admin.directory.search")}>
-          {(p) => <input {...p} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
+          {(p) => <input {...p} type="search" maxLength={MAX_LENGTH.search} value={search} onChange={(e) => setSearch(e.target.value)} />}
         </Field>
         <div className="field">
           <button type="submit">{t("admin.users.searchButton")}</button>

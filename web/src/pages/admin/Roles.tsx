@@ -11,6 +11,7 @@ import { useSession } from "../../lib/session";
 import { AdminNav } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const RolesMatrixDocument = graphql(`
   query RolesMatrix {
@@ -93,7 +94,7 @@ function CreateRole({ roles, done }: { roles: Role[]; done(): Promise<unknown> }
           </Field>
         </div>
         <Field label={t("admin.roles.description")} error={action.errors.fields.description}>
-          {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.roleDescription} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <button type="submit" disabled={action.busy}>
           {t("admin.roles.createButton")}

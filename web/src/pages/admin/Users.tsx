@@ -12,6 +12,7 @@ import { useSession } from "../../lib/session";
 import { AdminNav } from "./shared";
 import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const UsersDocument = graphql(`
   query Users($filter: UserFilter, $first: Int, $after: String) {
@@ -75,11 +76,13 @@ function InviteForm({ roles, done }: { roles: string[]; done(): Promise<unknown>
   const { t } = useI18n();
   const { me } = useSession();
   const action = useAction(["email", "displayName", "roles", "chapterIds", "language"], ADMIN_WORDING);
-  const [email, setEmail] = useState("");
-  const [name, setName] = useState("");
-  const [chosen, setChosen] = useState<string[]>(["advocate"]);
-  const [chapters, setChapters] = useState<string[]>([]);
-  const [language, setLanguage] = useState(me?.organization.languages[0] ?? "en");
+  // what a new invitation starts from, and what the form goes back to once one is sent
+  const blank = { email: "", name: "", roles: ["advocate"], chapters: [] as string[], language: me?.organization.languages[0] ?? "en" };
+  const [email, setEmail] = useState(blank.email);
+  const [name, setName] = useState(blank.name);
+  const [chosen, setChosen] = useState<string[]>(blank.roles);
+  const [chapters, setChapters] = useState<string[]>(blank.chapters);
+  const [language, setLanguage] = useState(blank.language);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -97,8 +100,12 @@ function InviteForm({ roles, done }: { roles: string[]; done(): Promise<unknown>
       t("admin.users.invited", { email: email.trim() }),
     );
     if (ok) {
-      setEmail("");
-      setName("");
+      // the whole form: roles and chapters left ticked would go out silently with the next invitation
+      setEmail(blank.email);
+      setName(blank.name);
+      setChosen(blank.roles);
+      setChapters(blank.chapters);
+      setLanguage(blank.language);
       await done();
     }
   }
@@ -114,7 +121,7 @@ function InviteForm({ roles, done }: { roles: string[]; done(): Promise<unknown>
             {(p) => <input {...p} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}
           </Field>
           <Field label={t("admin.users.displayName")} hint={t("admin.users.displayNameHint")} error={action.errors.fields.displayName}>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+            {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
         </div>
         <CheckGroup

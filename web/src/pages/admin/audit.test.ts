@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditFilter, detailText, nextDay, startOfDay } from "./audit";
+import { auditFilter, detailText, nextDay, rangeBackwards, startOfDay } from "./audit";
 
 describe("startOfDay", () => {
   it("uses the zone's offset on that day (daylight saving included)", () => {
@@ -39,5 +39,21 @@ describe("detailText", () => {
     expect(detailText(null)).toBe("");
     expect(detailText({})).toBe("");
     expect(detailText([1, 2])).toBe("[1,2]");
+  });
+});
+
+describe("rangeBackwards", () => {
+  it("allows a one-day range (both days are included) and refuses a 'To' before 'From'", () => {
+    expect(rangeBackwards({ since: "2026-11-23", until: "2026-11-23" })).toBe(false);
+    expect(rangeBackwards({ since: "2026-11-23", until: "2026-11-24" })).toBe(false);
+    expect(rangeBackwards({ since: "2026-11-23", until: "2026-11-22" })).toBe(true);
+    expect(rangeBackwards({ since: "", until: "2026-11-22" })).toBe(false);
+    expect(rangeBackwards({ since: "2026-11-23", until: "" })).toBe(false);
+  });
+  it("gives a one-day range the whole of that day", () => {
+    expect(auditFilter({ action: "", entityType: "", since: "2026-11-23", until: "2026-11-23" }, "UTC")).toEqual({
+      since: "2026-11-23T00:00:00+00:00",
+      until: "2026-11-24T00:00:00+00:00",
+    });
   });
 });

@@ -24,6 +24,11 @@ export function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Whether the form's "To" day is before its "From" day. Both days are included: From = To is one day's events. */
+export function rangeBackwards(form: { since: string; until: string }): boolean {
+  return !!form.since && !!form.until && form.until < form.since;
+}
+
 /**
  * The filter for the form: actions are comma-separated names or families ("user.*"); `since` is the start of
  * that day and `until` the end of that day (the API's `until` is exclusive), in the browser's time zone.

@@ -13,6 +13,7 @@ import { useSession } from "../../lib/session";
 import { CAMPAIGN_STATUSES } from "./CampaignList";
 import { splitList } from "./evidence";
 import "./campaigns.css";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const EditorDataDocument = graphql(`
   query CampaignEditorData($id: ID!, $editing: Boolean!) {
@@ -161,14 +162,14 @@ export default function CampaignEditor() {
       <form onSubmit={submit} noValidate>
         <FormErrors messages={errors.general} />
         <Field label={t("campaigns.name")} error={errors.fields.name} required>
-          {(p) => <input {...p} value={form.name} onChange={(e) => set("name", e.target.value)} />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
         <Field label={t("campaigns.goal")} hint={t("campaigns.goalHint")} error={errors.fields.goal}>
-          {(p) => <textarea {...p} value={form.goal} onChange={(e) => set("goal", e.target.value)} />}
+          {(p) => <textarea {...p} maxLength={MAX_LENGTH.note} value={form.goal} onChange={(e) => set("goal", e.target.value)} />}
         </Field>
         <div className="grid2">
           <Field label={t("campaigns.target")} hint={t("campaigns.targetHint")} error={errors.fields.target}>
-            {(p) => <input {...p} value={form.target} onChange={(e) => set("target", e.target.value)} />}
+            {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.target} onChange={(e) => set("target", e.target.value)} />}
           </Field>
           <Field label={t("campaigns.targetDistrict")} error={errors.fields.targetDistrictId}>
             {(p) => (

@@ -9,6 +9,7 @@ import { describeError, type Translate, type UserError } from "../../lib/errors"
 import { request } from "../../lib/graphql";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const StoryReviewDocument = graphql(`
   query StoryReview($campaignId: ID!) {
@@ -75,7 +76,7 @@ function StoryItem({ story, done }: { story: Story; done(message: string): Promi
         <FormErrors messages={errors.general} />
         {rejecting && (
           <Field label={t("campaigns.stories.rejectNote")} hint={t("campaigns.stories.rejectNoteHint")}>
-            {(p) => <textarea {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
+            {(p) => <textarea {...p} maxLength={MAX_LENGTH.shortNote} value={note} onChange={(e) => setNote(e.target.value)} />}
           </Field>
         )}
         <div className="actions">

@@ -4,6 +4,7 @@ import { graphql } from "../../gql";
 import type { CaseCategory, CasePriority, CaseSubcategory } from "../../gql/graphql";
 import { Field } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
+import { MAX_LENGTH } from "../../lib/limits";
 
 /** What the case fields offer: the issues and the organization's schools. */
 export const CaseFormDataDocument = graphql(`
@@ -112,10 +113,10 @@ export function CaseFields({ value: f, onChange, errors, prefix = "", taxonomy, 
         </Field>
       </div>
       <Field label={t("case.title")} hint={t("case.titleHint")} error={errors[prefix + "title"]} required>
-        {(p) => <input {...p} value={f.title} onChange={set("title")} autoComplete="off" />}
+        {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={f.title} onChange={set("title")} autoComplete="off" />}
       </Field>
       <Field label={t("case.narrative")} error={errors[prefix + "narrative"]}>
-        {(p) => <textarea {...p} value={f.narrative} onChange={set("narrative")} />}
+        {(p) => <textarea {...p} maxLength={MAX_LENGTH.narrative} value={f.narrative} onChange={set("narrative")} />}
       </Field>
       <div className="grid2">
         {schools && (

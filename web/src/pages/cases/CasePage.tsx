@@ -116,6 +116,8 @@ export default function CasePage() {
           )}
           <dt>{t("case.school")}</dt>
           <dd>{[c.school?.name, c.district?.name].filter(Boolean).join(" · ") || t("common.notSet")}</dd>
+          <dt>{t("case.incidentOn")}</dt>
+          <dd>{c.incidentOn ? date(c.incidentOn) : t("common.notSet")}</dd>
           <dt>{t("case.openedOn")}</dt>
           <dd>{date(c.openedOn)}</dd>
           <dt>{t("case.nextActionDueOn")}</dt>

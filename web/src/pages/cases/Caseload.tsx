@@ -9,6 +9,7 @@ import { useAddressFilters } from "../../lib/useAddressFilters";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { CaseloadExport } from "./CaseloadExport";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const CasesDocument = graphql(`
   query Caseload($filter: CaseFilter, $orderBy: CaseOrder!, $first: Int, $after: String) {
@@ -37,7 +38,8 @@ export function filterFromParams(params: URLSearchParams, myId?: string): CaseFi
   if (status.length) filter.status = status;
   const category = params.get("category");
   if (category) filter.category = [category as CaseCategory];
-  const q = params.get("q")?.trim();
+  // at most what the API takes (a longer one from an edited or pasted address searches its start, not an error)
+  const q = params.get("q")?.trim().slice(0, MAX_LENGTH.search).trim();
   if (q) filter.search = q;
   if (params.get("overdue") === "1") filter.overdue = true;
   if (params.get("mine") === "1" && myId) filter.assigneeId = [myId];
@@ -73,7 +75,7 @@ export default function Caseload() {
       <form onSubmit={search} role="search" aria-label={t("caseload.filters")}>
         <div className="filters">
           <Field label={t("caseload.search")} hint={t("caseload.searchHint")}>
-            {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
+            {(p) => <input {...p} type="search" maxLength={MAX_LENGTH.search} value={q} onChange={(e) => setQ(e.target.value)} />}
           </Field>
           <Field label={t("caseload.status")}>
             {(p) => (

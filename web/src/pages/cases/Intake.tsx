@@ -17,6 +17,7 @@ import {
 import {
   EMPTY_STUDENT, missingStudentFields, StudentFields, studentFieldNames, studentInput, type StudentForm,
 } from "./StudentFields";
+import { MAX_LENGTH } from "../../lib/limits";
 
 // families already recorded under a similar name: a returning family's new issue belongs on its page
 const SimilarFamiliesDocument = graphql(`
@@ -139,7 +140,7 @@ export default function Intake() {
         <fieldset>
           <legend>{t("intake.family")}</legend>
           <Field label={t("family.displayName")} hint={t("family.displayNameHint")} error={errors.fields["family.displayName"]} required>
-            {(p) => <input {...p} value={f.displayName} onChange={set("displayName")} autoComplete="off" />}
+            {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={f.displayName} onChange={set("displayName")} autoComplete="off" />}
           </Field>
           {matches.length > 0 && (
             <div className="notice" role="status">
@@ -170,10 +171,10 @@ export default function Intake() {
           )}
           <div className="grid2">
             <Field label={t("family.guardian")} error={errors.fields["family.guardians"]}>
-              {(p) => <input {...p} value={f.guardianName} onChange={set("guardianName")} autoComplete="off" />}
+              {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={f.guardianName} onChange={set("guardianName")} autoComplete="off" />}
             </Field>
             <Field label={t("family.relationship")}>
-              {(p) => <input {...p} value={f.relationship} onChange={set("relationship")} autoComplete="off" />}
+              {(p) => <input {...p} maxLength={MAX_LENGTH.relationship} value={f.relationship} onChange={set("relationship")} autoComplete="off" />}
             </Field>
             <Field label={t("family.phone")} error={errors.fields["family.phone"]}>
               {(p) => <input {...p} type="tel" value={f.phone} onChange={set("phone")} autoComplete="off" />}

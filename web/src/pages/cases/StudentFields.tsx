@@ -4,6 +4,7 @@ import type { EnglishLearnerStatus, SpecialEducationStatus } from "../../gql/gra
 import { Field } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { SchoolOptions } from "./CaseFields";
+import { MAX_LENGTH } from "../../lib/limits";
 
 export interface StudentForm {
   firstName: string;
@@ -58,10 +59,10 @@ export function StudentFields({ value: f, onChange, errors, prefix = "", schools
   return (
     <div className="grid2">
       <Field label={t("student.firstName")} error={errors[prefix + "firstName"]} required>
-        {(p) => <input {...p} value={f.firstName} onChange={set("firstName")} autoComplete="off" />}
+        {(p) => <input {...p} maxLength={MAX_LENGTH.studentName} value={f.firstName} onChange={set("firstName")} autoComplete="off" />}
       </Field>
       <Field label={t("student.lastName")} error={errors[prefix + "lastName"]} required>
-        {(p) => <input {...p} value={f.lastName} onChange={set("lastName")} autoComplete="off" />}
+        {(p) => <input {...p} maxLength={MAX_LENGTH.studentName} value={f.lastName} onChange={set("lastName")} autoComplete="off" />}
       </Field>
       <Field label={t("student.grade")} error={errors[prefix + "grade"]}>
         {(p) => (

@@ -8,6 +8,12 @@ describe("caseload filter from the URL", () => {
     expect(filterFromParams(p, "U1")).toEqual({ status: ["OPEN"], category: ["DISCIPLINE"], search: "bus", overdue: true, assigneeId: ["U1"] });
     expect(filterFromParams(new URLSearchParams(""))).toEqual({});
   });
+  it("searches at most as many characters as the API takes (200)", () => {
+    const long = "interpreter ".repeat(30);
+    const search = filterFromParams(new URLSearchParams({ q: long })).search!;
+    expect(search.length).toBeLessThanOrEqual(200);
+    expect(long.startsWith(search)).toBe(true);
+  });
 });
 
 describe("weekOf", () => {

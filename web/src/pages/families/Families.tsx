@@ -9,6 +9,7 @@ import { useAddressFilters } from "../../lib/useAddressFilters";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
 import { languageName } from "../../lib/languages";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const FamiliesDocument = graphql(`
   query Families($search: String, $chapterId: ID, $after: String) {
@@ -58,7 +59,7 @@ export default function Families() {
         <div className="filters">
           {mayFind && (
             <Field label={t("families.search")} hint={t("families.searchHint")}>
-              {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
+              {(p) => <input {...p} type="search" maxLength={MAX_LENGTH.search} value={q} onChange={(e) => setQ(e.target.value)} />}
             </Field>
           )}
           {chapters.length > 1 && (

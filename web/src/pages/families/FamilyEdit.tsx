@@ -10,6 +10,7 @@ import { request } from "../../lib/graphql";
 import { useAction } from "../../lib/useAction";
 import { isConflict } from "../cases/case/shared";
 import { LanguageField } from "./LanguageField";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const UpdateFamilyDocument = graphql(`
   mutation UpdateFamily($input: UpdateFamilyInput!) {
@@ -121,17 +122,17 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
       <form onSubmit={save} noValidate>
         <FormErrors messages={action.errors.general} />
         <Field label={t("family.displayName")} error={action.errors.fields.displayName} required>
-          {(p) => <input {...p} value={form.displayName} onChange={set("displayName")} autoComplete="off" />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.displayName} onChange={set("displayName")} autoComplete="off" />}
         </Field>
         <fieldset>
           <legend>{t("family.guardians")}</legend>
           {form.guardians.map((g, i) => (
             <div className="grid2" key={i}>
               <Field label={t("family.guardianN", { n: i + 1 })} error={action.errors.fields[`guardians.${i}.name`]}>
-                {(p) => <input {...p} value={g.name} onChange={(e) => setGuardian(i, "name", e.target.value)} autoComplete="off" />}
+                {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={g.name} onChange={(e) => setGuardian(i, "name", e.target.value)} autoComplete="off" />}
               </Field>
               <Field label={t("family.relationship")}>
-                {(p) => <input {...p} value={g.relationship} onChange={(e) => setGuardian(i, "relationship", e.target.value)} autoComplete="off" />}
+                {(p) => <input {...p} maxLength={MAX_LENGTH.relationship} value={g.relationship} onChange={(e) => setGuardian(i, "relationship", e.target.value)} autoComplete="off" />}
               </Field>
               <Field label={t("family.guardianPhone", { n: i + 1 })} error={action.errors.fields[`guardians.${i}.phone`]}>
                 {(p) => <input {...p} type="tel" value={g.phone} onChange={(e) => setGuardian(i, "phone", e.target.value)} autoComplete="off" />}
@@ -161,7 +162,7 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
           {t("family.interpreterNeeded")}
         </label>
         <Field label={t("family.addressArea")} hint={t("family.addressAreaHint")} error={action.errors.fields.addressArea}>
-          {(p) => <input {...p} value={form.addressArea} onChange={set("addressArea")} autoComplete="off" />}
+          {(p) => <input {...p} maxLength={MAX_LENGTH.addressArea} value={form.addressArea} onChange={set("addressArea")} autoComplete="off" />}
         </Field>
         <CheckGroup
           legend={t("family.contactChannels")}
@@ -171,7 +172,7 @@ export function FamilyEdit({ family, reload }: { family: Family; reload(): Promi
           error={action.errors.fields.contactChannels}
         />
         <Field label={t("family.contactNotes")} hint={t("family.contactNotesHint")} error={action.errors.fields.contactNotes}>
-          {(p) => <textarea {...p} value={form.contactNotes} onChange={set("contactNotes")} />}
+          {(p) => <textarea {...p} maxLength={MAX_LENGTH.shortNote} value={form.contactNotes} onChange={set("contactNotes")} />}
         </Field>
         <div className="actions">
           <button type="submit" disabled={action.busy}>

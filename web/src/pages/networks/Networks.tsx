@@ -14,6 +14,7 @@ import { useSession } from "../../lib/session";
 import { ADMIN_WORDING } from "../admin/errors";
 import { useAction } from "../../lib/useAction";
 import "./networks.css";
+import { MAX_LENGTH } from "../../lib/limits";
 
 const NetworksDocument = graphql(`
   query Networks {
@@ -218,7 +219,7 @@ function ConveneForm({ done }: { done(): Promise<unknown> }) {
         <FormErrors messages={action.errors.general} />
         <div className="grid2">
           <Field label={t("networks.name")} error={action.errors.fields.name} required>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
+            {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
           <Field label={t("networks.kindLabel")} error={action.errors.fields.kind}>
             {(p) => (
@@ -233,7 +234,7 @@ function ConveneForm({ done }: { done(): Promise<unknown> }) {
           </Field>
         </div>
         <Field label={t("networks.description")} error={action.errors.fields.description}>
-          {(p) => <textarea {...p} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(p) => <textarea {...p} rows={2} maxLength={MAX_LENGTH.shortNote} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <button type="submit" disabled={action.busy}>
           {t("networks.conveneButton")}

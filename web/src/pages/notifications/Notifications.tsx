@@ -89,6 +89,20 @@ export default function Notifications() {
     }
   }
 
+  /**
+   * Opening a notification's case reads it: marked read on the way (best effort: this page is left meanwhile, and
+   * the bell's count follows once the server has it).
+   */
+  function opened(n: Item) {
+    if (n.read) return;
+    request(MarkReadDocument, { input: { id: n.id } }).then(
+      (r) => {
+        if (r.markNotificationRead.errors.length === 0) window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
+      },
+      () => undefined,
+    );
+  }
+
   const list = data?.notifications;
   const [digestChoice, setDigestChoice] = useState<boolean | null>(null); // shown at once, saved in the background
   const digest = digestChoice ?? data?.notificationPreferences.emailDigest ?? true;
@@ -137,7 +151,7 @@ export default function Notifications() {
                   </p>
                   {n.caseId && (
                     <p>
-                      <Link to={`/cases/${encodeURIComponent(n.caseId)}`}>
+                      <Link to={`/cases/${encodeURIComponent(n.caseId)}`} onClick={() => opened(n)} onAuxClick={(e) => e.button === 1 && opened(n)}>
                         {[n.caseReference, n.caseTitle].filter(Boolean).join(" · ") || t("notifications.openCase")}
                       </Link>
                     </p>

@@ -11,6 +11,7 @@ import { request } from "../../../lib/graphql";
 import { NO_ERRORS, useAction } from "../../../lib/useAction";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
+import { MAX_LENGTH } from "../../../lib/limits";
 
 const UpdateCaseDocument = graphql(`
   mutation UpdateCase($input: UpdateCaseInput!) {
@@ -159,7 +160,7 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
           )}
           <FormErrors messages={errors.general} />
           <Field label={t("case.title")} hint={t("case.titleHint")} error={errors.fields.title} required>
-            {(p) => <input {...p} value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />}
+            {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />}
           </Field>
           <Field label={t("case.priority")} error={errors.fields.priority}>
             {(p) => (
@@ -231,7 +232,7 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
           )}
           {data.narrative !== null && (
             <Field label={t("case.narrative")} error={errors.fields.narrative}>
-              {(p) => <textarea {...p} value={form.narrative} onChange={(e) => setForm({ ...form, narrative: e.target.value })} />}
+              {(p) => <textarea {...p} maxLength={MAX_LENGTH.narrative} value={form.narrative} onChange={(e) => setForm({ ...form, narrative: e.target.value })} />}
             </Field>
           )}
           <div className="actions">

@@ -8,6 +8,7 @@ import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import { today } from "../../../i18n/core";
 import type { CaseData } from "../CasePage";
+import { MAX_LENGTH } from "../../../lib/limits";
 
 const RecordConsentDocument = graphql(`
   mutation RecordConsent($input: RecordConsentInput!) {
@@ -140,13 +141,13 @@ export function Consents({ data, reload }: { data: CaseData; reload(): Promise<C
           {form.kind === "SHARE_WITH_DISTRICT" && (
             <>
               <Field label={t("consents.recipient")} error={errors.fields.recipient} required>
-                {(p) => <input {...p} value={form.recipient} onChange={set("recipient")} />}
+                {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.recipient} onChange={set("recipient")} />}
               </Field>
               <Field label={t("consents.purpose")} error={errors.fields.purpose} required>
-                {(p) => <input {...p} value={form.purpose} onChange={set("purpose")} />}
+                {(p) => <input {...p} maxLength={MAX_LENGTH.shortNote} value={form.purpose} onChange={set("purpose")} />}
               </Field>
               <Field label={t("consents.records")} error={errors.fields.records} required>
-                {(p) => <input {...p} value={form.records} onChange={set("records")} />}
+                {(p) => <input {...p} maxLength={MAX_LENGTH.shortNote} value={form.records} onChange={set("records")} />}
               </Field>
             </>
           )}

@@ -13,6 +13,7 @@ import { today } from "../../../i18n/core";
 import type { CaseData, Ladder } from "../CasePage";
 import { isConflict } from "./shared";
 import { newIdempotencyKey } from "../../../lib/idempotency";
+import { joinDistinct } from "../../../lib/text";
 
 const ContactsDocument = graphql(`
   query EscalationContacts($districtId: ID, $level: Int, $issueArea: CaseCategory) {
@@ -322,7 +323,7 @@ function EscalateFlow({
               {c.title && `, ${c.title}`}
               <span className="muted">
                 {" "}
-                · {[c.office, c.school?.name, c.email].filter(Boolean).join(" · ")}
+                · {joinDistinct([c.office, c.school?.name, c.email])}
               </span>
             </span>
           </label>

@@ -7,6 +7,7 @@ import { request } from "../../../lib/graphql";
 import { useAction } from "../../../lib/useAction";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
+import { MAX_LENGTH } from "../../../lib/limits";
 
 const TransitionDocument = graphql(`
   mutation TransitionCase($input: TransitionCaseInput!) {
@@ -91,7 +92,7 @@ export function StatusChange({ data, reload }: { data: CaseData; reload(): Promi
           </Field>
         )}
         <Field label={t("status.note")} error={errors.fields.note}>
-          {(p) => <textarea {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
+          {(p) => <textarea {...p} maxLength={MAX_LENGTH.note} value={note} onChange={(e) => setNote(e.target.value)} />}
         </Field>
         <button type="submit" disabled={busy}>
           {t("status.submit")}

@@ -7,6 +7,7 @@ import { request } from "../../../lib/graphql";
 import { useAction } from "../../../lib/useAction";
 import { useSession } from "../../../lib/session";
 import type { CaseData } from "../CasePage";
+import { MAX_LENGTH } from "../../../lib/limits";
 
 const AddNoteDocument = graphql(`
   mutation AddCaseNote($input: AddCaseNoteInput!) {
@@ -50,7 +51,7 @@ export function Timeline({ data, reload, more }: { data: CaseData; reload(): Pro
             )}
           </Field>
           <Field label={t("timeline.body")} error={errors.fields.body} required>
-            {(p) => <textarea {...p} value={body} onChange={(e) => setBody(e.target.value)} />}
+            {(p) => <textarea {...p} maxLength={MAX_LENGTH.narrative} value={body} onChange={(e) => setBody(e.target.value)} />}
           </Field>
           <button type="submit" disabled={busy}>
             {t("timeline.addNote")}
