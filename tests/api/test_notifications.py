@@ -187,12 +187,12 @@ async def test_the_job_notifies_overdue_escalations_and_deadlines_once(api, db, 
 
     # an answered escalation is not overdue; a met deadline is not missed
     admin2, family2, case2 = await a_case(db, world, "Answered in time")
-    await cases.assign_case(db, admin2, case2.id, [world.users["viewer"]])
+    await cases.assign_case(db, admin2, case2.id, [world.users["advocate_south"]])
     esc2 = await escalate(db, world, admin2, family2, case2)
     await escalations.record_response(db, admin2, esc2.id, responded_on=date.today(), notes="Done.",
                                       today=date.today())
     await detect(db, **on(esc2.response_due_on + timedelta(days=1)))
-    assert [k for k, _ in await kinds(db, world, "viewer")] == ["CASE_ASSIGNED", "ESCALATION_ANSWERED"]
+    assert [k for k, _ in await kinds(db, world, "advocate_south")] == ["CASE_ASSIGNED", "ESCALATION_ANSWERED"]
 
 
 async def test_overdue_is_judged_on_the_organizations_date(api, db, world):
@@ -221,10 +221,10 @@ async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, worl
     # the advocate works in Spanish: they choose it for themselves (setMyLanguage), and their mail follows
     chose = (await api.data(SET_LANGUAGE, {"i": {"language": "es"}}, world.tokens["advocate"]))["setMyLanguage"]
     assert chose == {"me": {"preferredLanguage": "es"}, "errors": []}
-    await cases.assign_case(db, admin, case.id, [world.users["advocate"], world.users["viewer"]])
-    opted = (await api.data(PREFS, {"i": {"emailDigest": False}}, world.tokens["viewer"]))["setNotificationPreferences"]
+    await cases.assign_case(db, admin, case.id, [world.users["advocate"], world.users["advocate_south"]])
+    opted = (await api.data(PREFS, {"i": {"emailDigest": False}}, world.tokens["advocate_south"]))["setNotificationPreferences"]
     assert opted == {"preferences": {"emailDigest": False}, "errors": []}
-    prefs = await api.data("query { notificationPreferences { emailDigest } }", None, world.tokens["viewer"])
+    prefs = await api.data("query { notificationPreferences { emailDigest } }", None, world.tokens["advocate_south"])
     assert prefs == {"notificationPreferences": {"emailDigest": False}}
 
     smtp = SmtpServer().start()
@@ -245,7 +245,7 @@ async def test_daily_digest_in_my_language_once_a_day_with_opt_out(api, db, worl
         assert m["Content-Language"] == "es"
         text = m.get_body(("plain",)).get_content()
         assert f"Se le asignó el caso AC-{case.id.hex[:8].upper()} «No interpreter at the IEP meeting»" in text
-        assert to("viewer") == []  # opted out
+        assert to("advocate_south") == []  # opted out
         assert to("admin") == []   # nothing new for the admin (they assigned)
 
         # the next day, nothing new: no digest; a new notification: a new digest

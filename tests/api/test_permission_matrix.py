@@ -242,7 +242,9 @@ async def make_refs(o: "Orgs", needs: frozenset[str], chapter: str = "North", em
         case = await cases.open_case(o.db, actor, {
             "family_id": family.id, "category": "DISCIPLINE", "subcategory": "OUT_OF_SCHOOL_SUSPENSION",
             "title": "3-day OSS without manifestation determination", "narrative": "Mateo was sent home for 3 days.",
-            "tags": [tag], **({"student_id": student.id} if student else {})}, today=today)
+            "tags": [tag], **({"student_id": student.id} if student else {}),
+            # a letter goes to a contact of the case's own district
+            **({"district_id": district_id} if needs & {"escalatable", "escalation"} else {})}, today=today)
         refs = replace(refs, case=a.gid("Case", case.id))
     if needs & {"escalatable", "escalation"}:
         await cases.transition_case(o.db, actor, case.id, case.version, CaseStatus.OPEN, today=today)
