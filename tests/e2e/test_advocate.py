@@ -149,6 +149,8 @@ def test_intake_creates_family_student_and_case(page):
     page.get_by_role("button", name="Create family and case").click()
     # every missing required field says so right beside it; nothing was created
     expect(page.get_by_role("alert")).to_contain_text("Some required fields are empty")
+    # the first field at fault is focused (the button is far below it on a long form)
+    expect(page.get_by_label("Family name", exact=False).first).to_be_focused()
     for label in ("Family name", "First name", "Last name", "Title"):
         field = page.get_by_label(label, exact=False).first
         expect(field).to_have_attribute("aria-invalid", "true")
@@ -165,6 +167,7 @@ def test_intake_creates_family_student_and_case(page):
     incident.fill((date.today() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Create family and case").click()
     expect(incident).to_have_attribute("aria-invalid", "true")
+    expect(incident).to_be_focused()  # the server's refusal too: focus goes to the field it names
     expect(page).to_have_url(re.compile(r"/intake$"))
     incident_on = date.today() - timedelta(days=10)
     incident.fill(incident_on.isoformat())
@@ -219,6 +222,7 @@ def test_case_page_note_status_consent_and_escalation(page):
     # the server's plain-language error, next to the field at fault
     purpose = page.get_by_label(re.compile(r"^Purpose"))
     expect(purpose).to_have_attribute("aria-invalid", "true")
+    expect(purpose).to_be_focused()
     expect(purpose.locator("xpath=following-sibling::p[@class='error']")).to_contain_text("recipient, purpose and records")
     purpose.fill("Resolve the suspension")
     page.get_by_label(re.compile(r"^Records that may be shared")).fill("Discipline records for this school year")

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADVOCATE, axe_violations, choose_language, graphql, page_width, sign_in
 
@@ -47,6 +48,7 @@ def _new_campaign(page, name: str, category: str) -> str:
     page.get_by_role("button", name="Create campaign").click()
     name_box = page.get_by_label("Name")
     assert name_box.get_attribute("aria-invalid") == "true"
+    expect(name_box).to_be_focused()  # the error is at the top of a long form: focus takes the reader there
     assert page.get_by_text("Give the campaign a name.").is_visible()
     name_box.fill(name)
     page.get_by_label("Goal").fill("Every removal of a student with an IEP gets a manifestation determination.")

@@ -1,6 +1,6 @@
 // The one way a form runs a mutation: a busy flag while it runs, the server's typed errors placed next to the
 // fields at fault (the rest on top), a request failure as a general error and a status message when it is done.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n/I18n";
 import { describeError, mapErrors, type Describe, type MappedErrors, type UserError } from "./errors";
 import type { RequestError } from "./graphql";
@@ -43,6 +43,30 @@ export function useAction(known: readonly string[], { describe = describeError }
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<MappedErrors>(NO_ERRORS);
   const [message, setMessage] = useState<string | null>(null);
+  // After errors are shown: the form that was sent, and how many times errors were shown (see the effect below).
+  const form = useRef<HTMLFormElement | null>(null);
+  const [shown, setShown] = useState(0);
+  // (taken when the form is sent: its button is disabled while the request runs, which takes the focus away)
+  const sentForm = () => (document.activeElement instanceof HTMLElement ? document.activeElement.closest("form") : null);
+  const showErrors = (next: MappedErrors, sent: HTMLFormElement | null) => {
+    form.current = sent;
+    setErrors(next);
+    setShown((n) => n + 1);
+  };
+  // Errors may sit far above the button that sent the form (a long intake on a phone): focus the first field in
+  // error, or the form's general errors, so that they are seen and read out, instead of nothing seeming to happen.
+  useEffect(() => {
+    const sent = form.current;
+    if (!shown || !sent?.isConnected) return;
+    const target =
+      sent.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      sent.querySelector<HTMLElement>(".field.invalid input, .field.invalid select, .field.invalid textarea") ??
+      sent.querySelector<HTMLElement>(".form-errors, p.error");
+    if (!target) return;
+    if (!target.matches("input, select, textarea, button")) target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView?.({ block: "center" });
+  }, [shown]);
   return {
     busy,
     errors,
@@ -50,7 +74,7 @@ export function useAction(known: readonly string[], { describe = describeError }
     setMessage,
     fail: (fields, general = []) => {
       setMessage(null);
-      setErrors({ fields, general });
+      showErrors({ fields, general }, sentForm());
     },
     reset: () => {
       setErrors(NO_ERRORS);
@@ -58,20 +82,21 @@ export function useAction(known: readonly string[], { describe = describeError }
     },
     run: async (fn, options) => {
       const { success, fields = known, onErrors }: RunOptions = typeof options === "string" ? { success: options } : options ?? {};
+      const sent = sentForm();
       setBusy(true);
       setMessage(null);
       try {
         const errs = await fn();
         if (errs.length) {
           const mapped = mapErrors(errs, fields, t, lang, describe);
-          setErrors(onErrors ? await onErrors(errs, mapped) : mapped);
+          showErrors(onErrors ? await onErrors(errs, mapped) : mapped, sent);
           return false;
         }
         setErrors(NO_ERRORS);
         if (success) setMessage(success);
         return true;
       } catch (err) {
-        setErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] });
+        showErrors({ fields: {}, general: [describeError(err as RequestError, t, lang)] }, sent);
         return false;
       } finally {
         setBusy(false);
