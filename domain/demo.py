@@ -1366,7 +1366,8 @@ def _case(ctx: _Ctx, h: _Household, opened_on: date):
     if case.status in ACTIVE:
         roll = rng.random()
         if roll < 0.22:
-            case.next_action_due_on = today - timedelta(days=rng.randint(1, 25))   # overdue
+            # overdue, but never due before the case was opened
+            case.next_action_due_on = max(case.opened_on, today - timedelta(days=rng.randint(1, 25)))
         elif roll < 0.82:
             case.next_action_due_on = today + timedelta(days=rng.randint(1, 21))
     if case.status is CaseStatus.CLOSED and case.outcome is None:

@@ -137,10 +137,18 @@ def case_values(data: dict[str, Any], *, today: date) -> dict[str, Any]:
     incident_on = v.not_future(data.get("incident_on"), "incidentOn", today)
     if incident_on and incident_on > opened_on:
         raise invalid("The incident cannot be after the case was opened.", "incidentOn")
+    _check_next_action(data.get("next_action_due_on"), opened_on)
     return {"category": data["category"], "subcategory": data["subcategory"], "title": title,
             "narrative": narrative, "priority": priority, "priority_rank": PRIORITY_RANK[priority],
             "opened_on": opened_on, "incident_on": incident_on, "next_action_due_on": data.get("next_action_due_on"),
             "tags": _tags(data.get("tags"))}
+
+
+def _check_next_action(due_on: date | None, opened_on: date) -> None:
+    # a date before the case existed is a slip (a year typed wrong): the case would open already overdue
+    if due_on and due_on < opened_on:
+        raise invalid("The next action cannot be due before the case was opened "
+                      f"({opened_on.isoformat()}).", "nextActionDueOn")
 
 
 async def open_case(db: Database, actor: Actor, data: dict[str, Any], *, today: date) -> Case:
@@ -258,7 +266,10 @@ async def update_case(db: Database, actor: Actor, case_id: uuid.UUID, version: i
             changes.update(priority=p, priority_rank=PRIORITY_RANK[p])
         if "incident_on" in data:
             changes["incident_on"] = v.not_future(data["incident_on"], "incidentOn", today)
+            if changes["incident_on"] and changes["incident_on"] > case.opened_on:
+                raise invalid("The incident cannot be after the case was opened.", "incidentOn")
         if "next_action_due_on" in data:
+            _check_next_action(data["next_action_due_on"], case.opened_on)
             changes["next_action_due_on"] = data["next_action_due_on"]
         if "tags" in data:
             changes["tags"] = _tags(data["tags"])

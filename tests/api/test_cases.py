@@ -74,6 +74,30 @@ async def test_stale_version_conflicts_and_changes_nothing(api, world):
     assert now["title"] == "OSS, 5 days now" and now["version"] == 2
 
 
+async def test_dates_in_an_impossible_order_are_refused(api, world):
+    """A next action due before the case was opened (a year typed wrong) would open the case already overdue;
+    an incident after the opening cannot be, on a correction either. Refused with the field named, nothing
+    changed."""
+    adv = world.tokens["advocate"]
+    fam = await create_family(api, adv, world.chapter_gids["North"])
+    today = date.today()
+    refused = (await api.data(OPEN_CASE, {"i": {
+        "familyId": fam["id"], "category": "DISCIPLINE", "subcategory": "OUT_OF_SCHOOL_SUSPENSION", "title": "Typo",
+        "incidentOn": (today - timedelta(days=4)).isoformat(),
+        "nextActionDueOn": (today - timedelta(days=300)).isoformat()}}, token=adv))["openCase"]
+    assert refused["case"] is None and [(e["code"], e["field"]) for e in refused["errors"]] == [
+        ("VALIDATION", "nextActionDueOn")]
+    case = await open_case(api, adv, fam["id"], openedOn=(today - timedelta(days=10)).isoformat(),
+                           nextActionDueOn=(today - timedelta(days=2)).isoformat())  # overdue, but possible
+    for change, field in (({"nextActionDueOn": (today - timedelta(days=11)).isoformat()}, "nextActionDueOn"),
+                          ({"incidentOn": (today - timedelta(days=5)).isoformat()}, "incidentOn")):
+        out = (await api.data(UPDATE_CASE, {"i": {"id": case["id"], "version": case["version"], **change}},
+                              token=adv))["updateCase"]
+        assert out["case"] is None and [(e["code"], e["field"]) for e in out["errors"]] == [("VALIDATION", field)]
+    now = (await api.data(GET_CASE, {"id": case["id"]}, token=adv))["case"]
+    assert now["version"] == case["version"] and now["nextActionDueOn"] == (today - timedelta(days=2)).isoformat()
+
+
 async def test_status_workflow(api, world):
     adv = world.tokens["advocate"]
     fam = await create_family(api, adv, world.chapter_gids["North"])
