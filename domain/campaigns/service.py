@@ -138,12 +138,24 @@ async def _set_leads(s: AsyncSession, actor: Actor, campaign: Campaign, ids: lis
     s.add_all(CampaignLead(organization_id=actor.organization_id, campaign_id=campaign.id, user_id=u) for u in ids)
 
 
+async def _check_name_free(s: AsyncSession, actor: Actor, name: str, campaign_id: uuid.UUID | None = None) -> None:
+    """Two campaigns of one name cannot be told apart in the list, a page title or an export."""
+    q = select(Campaign.id).where(Campaign.organization_id == actor.organization_id,
+                                  func.lower(Campaign.name) == func.lower(name))
+    if campaign_id is not None:
+        q = q.where(Campaign.id != campaign_id)
+    if await s.scalar(q.limit(1)) is not None:
+        raise DomainError(ErrorCode.CONFLICT, f"A campaign named \u201c{name}\u201d already exists; give this one "
+                          "another name.", "name")
+
+
 async def create_campaign(db: Database, actor: Actor, data: dict[str, Any]) -> Campaign:
     require(actor, "campaign", "manage")
     async with db.transaction() as s:
         fields = await _fields(s, actor, {"criteria": {}, **data})
         if "name" not in fields:
             raise invalid("This field is required.", "name")
+        await _check_name_free(s, actor, fields["name"])
         leads = await _leads(s, actor, data.get("lead_ids") or [])
         campaign = Campaign(organization_id=actor.organization_id, created_by_id=actor.user_id, **fields)
         s.add(campaign)
@@ -169,6 +181,8 @@ async def update_campaign(db: Database, actor: Actor, campaign_id: uuid.UUID, ve
         if campaign.version != version:
             raise conflict("campaign", campaign.version)
         fields = await _fields(s, actor, data)
+        if "name" in fields:
+            await _check_name_free(s, actor, fields["name"], campaign.id)
         for k, val in fields.items():
             setattr(campaign, k, val)
         changed = sorted(fields)

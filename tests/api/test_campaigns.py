@@ -77,6 +77,18 @@ async def test_create_update_and_read_a_campaign(api, db, world, other_world):
         "openedFrom": "2026-01-01", "openedTo": "2025-01-01"}}}, token=lead))["createCampaign"]
     assert bad["errors"][0]["field"] == "criteria.openedTo"
 
+    # a second campaign of the same name (whatever the case) cannot be told apart: refused, on a rename too
+    twin = (await api.data(CREATE_CAMPAIGN, {"i": {"name": camp["name"].upper()}}, token=lead))["createCampaign"]
+    assert twin["campaign"] is None and [(e["code"], e["field"]) for e in twin["errors"]] == [("CONFLICT", "name")]
+    second = (await api.data(CREATE_CAMPAIGN, {"i": {"name": "Restraint data"}}, token=lead))["createCampaign"]
+    assert second["errors"] == []
+    renamed = (await api.data(UPDATE_CAMPAIGN, {"i": {"id": second["campaign"]["id"], "version": 1,
+                                                      "name": f" {camp['name']} "}}, token=lead))["updateCampaign"]
+    assert renamed["campaign"] is None and renamed["errors"][0]["code"] == "CONFLICT"
+    kept = (await api.data(UPDATE_CAMPAIGN, {"i": {"id": camp["id"], "version": 2, "name": camp["name"]}},
+                           token=lead))["updateCampaign"]  # its own name again is fine
+    assert kept["errors"] == []
+
     # only campaign:manage creates
     for role in ("advocate", "viewer"):
         got = (await api.data(CREATE_CAMPAIGN, {"i": {"name": "x"}}, token=world.tokens[role]))["createCampaign"]
@@ -84,7 +96,7 @@ async def test_create_update_and_read_a_campaign(api, db, world, other_world):
     async with db.reader() as s:
         actions = list(await s.scalars(select(AuditEvent.action).where(
             AuditEvent.organization_id == world.org_id, AuditEvent.action.like("campaign.%"))))
-    assert actions.count("campaign.create") == 1 and actions.count("campaign.update") == 1
+    assert actions.count("campaign.create") == 2 and actions.count("campaign.update") == 2
 
 
 # ---------------------------------------------------------------- criteria and linked cases
