@@ -97,7 +97,8 @@ def test_admin_changes_a_permission_in_the_matrix(page):
     page.get_by_label("Role name").fill("Parent leader")
     page.get_by_label("Start from").select_option("advocate")
     page.get_by_role("button", name="Create role").click()
-    page.get_by_text("The role Parent leader was created.").wait_for()
+    # the name as it is kept, said plainly (not the words typed, which no list shows)
+    page.get_by_text("The role was created as parent_leader (role names are kept in lower case").wait_for()
     assert page.get_by_role("checkbox", name="parent_leader: case:read", exact=True).is_checked()
 
 

@@ -143,6 +143,79 @@ def _fill_intake(page, *, family: str, title: str, category: str, subcategory: s
     page.get_by_label("Title").fill(title)
 
 
+def test_caseload_page_is_kept_when_coming_back_from_a_case(page):
+    """Page 2 of the caseload, a case, then Back (the browser's, or the case page's link): Page 2 again, with
+    Previous still working; a filter change starts over at Page 1."""
+    sign_in(page)
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(25)
+    first_link = rows.first.locator("a")
+    first_page = first_link.get_attribute("href")
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).not_to_have_attribute("href", first_page)
+    second_page = first_link.get_attribute("href")
+
+    # the browser's Back button
+    first_link.click()
+    page.wait_for_url(re.compile(r"/cases/[^/?]+$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).to_have_attribute("href", second_page)
+
+    # the case page's link back to the caseload
+    first_link.click()
+    page.wait_for_url(re.compile(r"/cases/[^/?]+$"))
+    page.get_by_role("link", name="Back to the caseload").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).to_have_attribute("href", second_page)
+
+    # Previous still goes back to the first page; a reload keeps the page I am on
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.get_by_text("Page 1")).to_be_visible()
+    expect(first_link).to_have_attribute("href", first_page)
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).to_have_attribute("href", second_page)
+
+    # a filter change starts over at the first page
+    page.get_by_label("Sort by").select_option(label="Oldest first")
+    expect(page).to_have_url(re.compile(r"order=OPENED_OLDEST"))
+    expect(page.get_by_text("Page 1")).to_be_visible()
+    expect(page.get_by_role("button", name="Previous page")).to_be_disabled()
+
+
+def test_families_page_is_kept_when_coming_back_from_a_family(page):
+    """The families list pages like the caseload (lib/useAddressFilters): Back from a family on Page 2 is Page 2."""
+    sign_in(page)
+    page.goto("/families")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(25)
+    first_link = rows.first.locator("a")
+    first_page = first_link.get_attribute("href")
+    page.get_by_role("button", name="Next page").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).not_to_have_attribute("href", first_page)
+    second_page = first_link.get_attribute("href")
+    first_link.click()
+    page.wait_for_url(re.compile(r"/families/[^/?]+$"))
+    page.get_by_role("link", name="← Families").click()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).to_have_attribute("href", second_page)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/families/[^/?]+$"))
+    page.go_back()
+    expect(page.get_by_text("Page 2")).to_be_visible()
+    expect(first_link).to_have_attribute("href", second_page)
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.get_by_text("Page 1")).to_be_visible()
+    expect(first_link).to_have_attribute("href", first_page)
+
+
 def test_intake_creates_family_student_and_case(page):
     sign_in(page)
     page.get_by_role("link", name="New intake", exact=True).click()
@@ -506,12 +579,14 @@ def test_intake_on_a_phone(browser, server):
     try:
         page = ctx.new_page()
         sign_in(page)
+        page.get_by_role("button", name="Menu", exact=True).click()  # the navigation is behind it on a phone
         page.get_by_role("link", name="New intake", exact=True).click()
         expect(page.get_by_label("Family name")).to_be_visible()
         # nothing is wider than the screen: no sideways scrolling on a phone
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.get_by_label("Family name").tap()
         expect(page.get_by_label("Family name")).to_be_focused()
+        page.get_by_role("button", name="Menu", exact=True).click()  # the navigation is behind it on a phone
         page.get_by_role("link", name="Caseload", exact=True).click()
         expect(page.locator("tbody tr").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -521,6 +596,7 @@ def test_intake_on_a_phone(browser, server):
         page.get_by_role("radio").first.check()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         # a family, on the phone: its page and its forms fit the screen too
+        page.get_by_role("button", name="Menu", exact=True).click()  # the navigation is behind it on a phone
         page.get_by_role("link", name="Families", exact=True).click()
         expect(page.locator("tbody tr").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

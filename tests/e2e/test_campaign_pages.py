@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADVOCATE, axe_violations, choose_language, graphql, page_width, sign_in
+from tests.e2e.conftest import ADVOCATE, TIME_ZONE, axe_violations, choose_language, graphql, page_width, sign_in
 
 LEAD = "lead@mpu.demo.advocase.org"
 EN = json.loads((Path(__file__).resolve().parents[2] / "web/src/i18n/locales/en.json").read_text())
@@ -170,6 +170,47 @@ def test_campaign_editor_changes_criteria_and_is_accessible(page):
     page.wait_for_url(re.compile(r"\?saved=1$"))
     facts = page.get_by_role("region", name="About this campaign")
     assert "#board-testimony" in facts.inner_text() and "#media" in facts.inner_text()
+
+
+def test_campaign_edit_conflict_keeps_my_edits_and_saves_again(page, browser, server):
+    """Two tabs edit one campaign: the first saves; the second's save conflicts, keeps my goal in the form with
+    their change loaded, and saving again puts my goal on the latest version (theirs stays)."""
+    sign_in(page, LEAD)
+    campaign_id = _new_campaign(page, "Interpreters at IEP meetings", "LANGUAGE_ACCESS")
+    edit = f"/campaigns/{campaign_id}/edit"
+    their_target = "School Committee and the superintendent"
+    my_goal = "Every IEP meeting has a qualified interpreter when the family asks for one."
+    other_ctx = browser.new_context(base_url=server, locale="en-US", timezone_id=TIME_ZONE)
+    try:
+        other = other_ctx.new_page()
+        sign_in(other, LEAD)
+        page.goto(edit)
+        other.goto(edit)
+        expect(page.get_by_label("Goal")).not_to_have_value("")
+        expect(other.get_by_label("Target", exact=True)).to_have_value("School Committee")
+
+        # tab A saves first
+        other.get_by_label("Target", exact=True).fill(their_target)
+        other.get_by_role("button", name="Save").click()
+        other.wait_for_url(re.compile(r"\?saved=1$"))
+    finally:
+        other_ctx.close()
+
+    # tab B, still on the version it read, changes the goal and saves: a conflict, said plainly
+    page.get_by_label("Goal").fill(my_goal)
+    page.get_by_role("button", name="Save").click()
+    said = page.get_by_role("alert").filter(has_text="Someone else saved this campaign")
+    expect(said).to_be_visible()
+    expect(said).to_contain_text("Changed by them: Target.")
+    expect(page.get_by_label("Goal")).to_have_value(my_goal)  # my edit is kept
+    expect(page.get_by_label("Target", exact=True)).to_have_value(their_target)  # their latest version is loaded
+    expect(page).to_have_url(re.compile(r"/edit$"))
+
+    # saving again works (no conflict forever), and the campaign has my goal and their target
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"\?saved=1$"))
+    saved = graphql(page, "query($id: ID!) { campaign(id: $id) { goal target } }", {"id": campaign_id})["campaign"]
+    assert saved == {"goal": my_goal, "target": their_target}
 
 
 def test_campaign_page_in_spanish(page, back_to_english, draft_story):

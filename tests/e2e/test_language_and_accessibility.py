@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from domain.demo import DEMO_PASSWORD
 from tests.e2e.conftest import (
-    ADVOCATE, axe_violations, choose_language, is_language_save, my_language, sign_in,
+    ADVOCATE, axe_violations, choose_language, is_language_save, my_language, page_width, sign_in,
 )
 
 SPANISH_MONTHS = r"(ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)"
@@ -150,3 +150,87 @@ def test_keyboard_only_sign_in(page):
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("My day")
+
+
+def test_compact_header_on_a_phone(page, back_to_english):
+    """On a phone the header is one short row: the app name, the notifications link (its unread count seen and
+    announced) and a "Menu" button that shows and hides the navigation, the language menu and the account links; it
+    closes after choosing a page and on Escape, and works from the keyboard. At 1280px there is no button: the
+    navigation is in the header as before."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My day")
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    nav = page.get_by_role("navigation", name="Main")
+    panel = page.locator(f"#{menu.get_attribute('aria-controls')}")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav).to_be_hidden()
+    expect(panel).to_be_hidden()
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+    bell = page.get_by_test_id("notification-indicator")
+    expect(bell).to_be_visible()
+    expect(bell).to_have_accessible_name(re.compile(r"^Notifications \d+ unread$"))
+    _assert_accessible(page, "phone header, menu closed")
+
+    # the menu opens the navigation; choosing a page closes it
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav).to_be_visible()
+    _assert_accessible(page, "phone header, menu open")
+    nav.get_by_role("link", name="Caseload", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav).to_be_hidden()
+    header = page.locator("header.top").bounding_box()
+    assert header["height"] <= 120, header
+    assert page.get_by_role("heading", level=1).bounding_box()["y"] < 150  # the page starts right under it
+    assert page_width(page) <= 390
+
+    menu.click()
+    nav.get_by_role("link", name="Families", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/families$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Families")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav).to_be_hidden()
+
+    # the keyboard: Enter opens, Tab goes into the navigation, Escape closes and returns to the button
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    expect(nav.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav).to_be_hidden()
+    expect(menu).to_be_focused()
+
+    # the account links and the language menu are in it
+    menu.click()
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()
+    expect(page.get_by_role("link", name="Security", exact=True)).to_be_visible()
+    sign_out.focus()
+    expect(sign_out).to_be_focused()
+    choose_language(page, "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Familias")
+    menu_es = page.get_by_role("button", name="Menú", exact=True)
+    expect(menu_es).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("navigation", name="Principal").get_by_role("link", name="Casos", exact=True)).to_be_visible()
+    expect(bell).to_have_accessible_name(re.compile(r"^Notificaciones \d+"))
+    assert page.locator("header.top").bounding_box()["height"] > 120  # open, the menu takes the room it needs
+    choose_language(page, "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Families")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+
+    # a wide screen: everything in the header row, no menu button
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(menu).to_be_hidden()
+    expect(nav).to_be_visible()
+    expect(nav.get_by_role("link", name="Caseload", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_label("Language")).to_be_visible()
+    expect(bell).to_be_visible()
+    expect(bell).to_have_accessible_name(re.compile(r"^Notifications \d+ unread$"))
+    _assert_accessible(page, "wide header")

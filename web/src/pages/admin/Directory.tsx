@@ -536,7 +536,7 @@ function ImportCsv({ done }: { done(): Promise<unknown> }) {
         {report && (
           <div className={report.imported ? "notice" : "warning"}>
             <p>
-              <strong>{report.imported ? t("admin.import.done", { rows: number(report.rowsImported) }) : t("admin.import.nothing")}</strong>
+              <strong>{report.imported ? t("admin.import.done", { count: report.rowsImported, rows: number(report.rowsImported) }) : t("admin.import.nothing")}</strong>
             </p>
             {report.imported && (
               <p>

@@ -57,14 +57,17 @@ function CreateRole({ roles, done }: { roles: Role[]; done(): Promise<unknown> }
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return action.fail({ name: t("admin.roles.nameRequired") });
+    let created = "";
     if (
-      await action.run(
-        async () =>
-          (await request(CreateRoleDocument, { input: { name: name.trim(), description: description.trim() || null, basedOn: basedOn || null } }))
-            .createRole.errors,
-        t("admin.roles.created", { name: name.trim() }),
-      )
+      await action.run(async () => {
+        const r = (await request(CreateRoleDocument, { input: { name: name.trim(), description: description.trim() || null, basedOn: basedOn || null } }))
+          .createRole;
+        created = r.role?.name ?? "";
+        return r.errors;
+      })
     ) {
+      // the server keeps role names in one form ("Parent leader" becomes parent_leader): say so when it did
+      action.setMessage(t(created === name.trim() ? "admin.roles.created" : "admin.roles.createdAs", { name: created }));
       setName("");
       setDescription("");
       await done();

@@ -1,12 +1,15 @@
 // Create or edit a campaign: name, goal, target, status, leads and the criteria that pick its cases.
-import { useEffect, useState, type FormEvent } from "react";
+// Editing sends the version the form was based on; if someone else saved in between, the server answers CONFLICT:
+// the form loads the latest version and keeps my edits on top of it (lib/conflict), says so, and saving again works.
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { graphql } from "../../gql";
-import type { CampaignStatus, CaseCategory } from "../../gql/graphql";
+import type { CampaignEditorDataQuery, CampaignStatus, CaseCategory } from "../../gql/graphql";
 import { ColleaguePicker } from "../../components/ColleaguePicker";
 import { CheckGroup, Field, FormErrors, LoadError, Loading, usePageTitle } from "../../components/forms";
 import { useI18n } from "../../i18n/I18n";
 import { useAction } from "../../lib/useAction";
+import { changedFields, isConflict, keepMyEdits } from "../../lib/conflict";
 import { request } from "../../lib/graphql";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
@@ -66,6 +69,34 @@ const EMPTY: Form = {
   categories: [], districtIds: [], schoolIds: [], openedFrom: "", openedTo: "", tags: "",
 };
 
+type Campaign = NonNullable<CampaignEditorDataQuery["campaign"]>;
+
+/** What the form starts from: the campaign as read. */
+function formOf(campaign: Campaign): Form {
+  return {
+    name: campaign.name,
+    goal: campaign.goal,
+    target: campaign.target ?? "",
+    targetDistrictId: campaign.targetDistrict?.id ?? "",
+    status: campaign.status,
+    leadIds: campaign.leads.map((l) => l.id),
+    categories: campaign.criteria.categories,
+    districtIds: campaign.criteria.districts.map((d) => d.id),
+    schoolIds: campaign.criteria.schools.map((s) => s.id),
+    openedFrom: campaign.criteria.openedFrom ?? "",
+    openedTo: campaign.criteria.openedTo ?? "",
+    tags: campaign.criteria.tags.join(", "),
+  };
+}
+
+// the label of each field of the form (for "changed by them: …")
+const LABELS: Record<keyof Form, string> = {
+  name: "campaigns.name", goal: "campaigns.goal", target: "campaigns.target", targetDistrictId: "campaigns.targetDistrict",
+  status: "campaigns.statusLabel", leadIds: "campaigns.leads", categories: "campaigns.categories",
+  districtIds: "campaigns.districts", schoolIds: "campaigns.schools", openedFrom: "campaigns.openedFrom",
+  openedTo: "campaigns.openedTo", tags: "campaigns.tags",
+};
+
 export default function CampaignEditor() {
   const { id } = useParams();
   const editing = !!id;
@@ -73,29 +104,21 @@ export default function CampaignEditor() {
   const { me } = useSession();
   const navigate = useNavigate();
   usePageTitle(t(editing ? "campaigns.editTitle" : "campaigns.newTitle"));
-  const { data, error, loading } = useQuery(EditorDataDocument, { id: id ?? "", editing });
+  const { data, error, loading, reload } = useQuery(EditorDataDocument, { id: id ?? "", editing });
   const [form, setForm] = useState<Form | null>(editing ? null : { ...EMPTY, leadIds: me ? [me.user.id] : [] });
   const { busy, errors, fail, run } = useAction(FIELDS);
   const [version, setVersion] = useState<number | null>(null);
+  const [opened, setOpened] = useState<Form | null>(null); // the campaign as the form started from (or was rebased on)
+  const started = useRef<string | null>(null); // the campaign the form was filled from
 
   const campaign = data?.campaign;
   useEffect(() => {
-    if (!campaign) return;
+    // once per campaign: a reload after a CONFLICT rebases the form instead (see submit), keeping my edits
+    if (!campaign || started.current === campaign.id) return;
+    started.current = campaign.id;
     setVersion(campaign.version);
-    setForm({
-      name: campaign.name,
-      goal: campaign.goal,
-      target: campaign.target ?? "",
-      targetDistrictId: campaign.targetDistrict?.id ?? "",
-      status: campaign.status,
-      leadIds: campaign.leads.map((l) => l.id),
-      categories: campaign.criteria.categories,
-      districtIds: campaign.criteria.districts.map((d) => d.id),
-      schoolIds: campaign.criteria.schools.map((s) => s.id),
-      openedFrom: campaign.criteria.openedFrom ?? "",
-      openedTo: campaign.criteria.openedTo ?? "",
-      tags: campaign.criteria.tags.join(", "),
-    });
+    setForm(formOf(campaign));
+    setOpened(formOf(campaign));
   }, [campaign]);
 
   if (error) return <LoadError error={error} />;
@@ -146,8 +169,21 @@ export default function CampaignEditor() {
         return r.createCampaign.errors;
       },
       {
-        onErrors: (errs, mapped) =>
-          errs.some((x) => x.code === "CONFLICT") ? { fields: {}, general: [t("campaigns.conflict")] } : mapped,
+        // saved by someone else meanwhile: the form takes their latest version and keeps what I changed, to save again
+        onErrors: async (errs, mapped) => {
+          if (!editing || !isConflict(errs)) return mapped;
+          const latest = (await reload())?.campaign;
+          if (!latest || !opened) return { fields: {}, general: [t("campaigns.conflictNotLoaded")] };
+          const theirs = formOf(latest);
+          const byThem = changedFields(opened, theirs).map((k) => t(LABELS[k]));
+          setForm((mine) => (mine ? keepMyEdits(mine, opened, theirs) : theirs));
+          setOpened(theirs);
+          setVersion(latest.version);
+          return {
+            fields: {},
+            general: [t("campaigns.conflict"), ...(byThem.length ? [t("campaigns.conflictChanged", { fields: byThem.join(", ") })] : [])],
+          };
+        },
       },
     );
     if (ok) navigate(`/campaigns/${encodeURIComponent(newId!)}?saved=1`);

@@ -6,6 +6,7 @@ import { LoadError, Loading, StatusBadge, usePageTitle } from "../../components/
 import { useI18n } from "../../i18n/I18n";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
+import { useListReturn } from "../../lib/useAddressFilters";
 import { CaseDetails } from "./case/CaseDetails";
 import { StatusChange } from "./case/StatusChange";
 import { Assignees } from "./case/Assignees";
@@ -58,6 +59,7 @@ export default function CasePage() {
   const { can } = useSession();
   const [timelineSize, setTimelineSize] = useState(30);
   const { data, error, loading, reload } = useQuery(CasePageDocument, { id, timeline: timelineSize });
+  const back = useListReturn("/cases"); // the caseload as I left it (filters, page) when I came from it
   const c = data?.case;
   usePageTitle(c ? c.title : t("case.pageTitle"));
 
@@ -78,7 +80,7 @@ export default function CasePage() {
   return (
     <>
       <p>
-        <Link to="/cases">← {t("case.backToCases")}</Link>
+        <Link to={back.to} state={back.state}>← {t("case.backToCases")}</Link>
       </p>
       {params.get("created") === "1" && (
         <p className="notice" role="status">

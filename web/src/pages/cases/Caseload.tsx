@@ -52,7 +52,7 @@ export default function Caseload() {
   const { t, te, date, number } = useI18n();
   const { me, can } = useSession();
   usePageTitle(t("caseload.title"));
-  const { params, update, cursors, setCursors } = useAddressFilters();
+  const { params, update, cursors, setCursors, from } = useAddressFilters();
   const filter = filterFromParams(params, me?.user.id);
   const order = (ORDERS as string[]).includes(params.get("order") ?? "") ? (params.get("order") as CaseOrder) : "OPENED_NEWEST";
   const after = cursors[cursors.length - 1];
@@ -168,7 +168,7 @@ export default function Caseload() {
                 {cases.edges.map(({ node: c }) => (
                   <tr key={c.id}>
                     <td>
-                      <Link to={`/cases/${encodeURIComponent(c.id)}`}>{c.title}</Link>
+                      <Link to={`/cases/${encodeURIComponent(c.id)}`} state={from}>{c.title}</Link>
                     </td>
                     <td data-label={t("caseload.status")}>
                       <StatusBadge status={c.status} />

@@ -29,7 +29,7 @@ export default function Families() {
   const { t, lang, number } = useI18n();
   const { me, can } = useSession();
   usePageTitle(t("families.title"));
-  const { params, update, cursors, setCursors } = useAddressFilters();
+  const { params, update, cursors, setCursors, from } = useAddressFilters();
   const search = params.get("q")?.trim() || null;
   const chapterId = params.get("chapter") || null;
   const [q, setQ] = useState(search ?? "");
@@ -111,7 +111,7 @@ export default function Families() {
                 {families.edges.map(({ node: f }) => (
                   <tr key={f.id}>
                     <td>
-                      <Link to={`/families/${encodeURIComponent(f.id)}`}>{f.redacted ? t("case.redacted") : f.displayName}</Link>
+                      <Link to={`/families/${encodeURIComponent(f.id)}`} state={from}>{f.redacted ? t("case.redacted") : f.displayName}</Link>
                       {f.phone && <span className="muted"> · {f.phone}</span>}
                     </td>
                     <td data-label={t("families.students")}>

@@ -11,6 +11,7 @@ import { languageName } from "../../lib/languages";
 import { useAction } from "../../lib/useAction";
 import { useQuery } from "../../lib/useQuery";
 import { useSession } from "../../lib/session";
+import { useListReturn } from "../../lib/useAddressFilters";
 import { StudentEditor } from "./StudentEditor";
 import { EraseFamily } from "./EraseFamily";
 import { FamilyEdit } from "./FamilyEdit";
@@ -46,6 +47,7 @@ export default function FamilyPage() {
   const { t, te, date, lang } = useI18n();
   const { can } = useSession();
   const { data, error, loading, reload } = useQuery(FamilyPageDocument, { id });
+  const back = useListReturn("/families"); // the list as I left it (search, page) when I came from it
   const f = data?.family;
   const name = f ? (f.redacted ? t("case.redacted") : f.displayName ?? "") : t("family.pageTitle");
   usePageTitle(name);
@@ -69,7 +71,7 @@ export default function FamilyPage() {
   return (
     <>
       <p>
-        <Link to="/families">← {t("family.backToFamilies")}</Link>
+        <Link to={back.to} state={back.state}>← {t("family.backToFamilies")}</Link>
       </p>
       <h1>{name}</h1>
       <section className="panel" aria-labelledby="family-facts">

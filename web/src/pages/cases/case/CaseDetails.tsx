@@ -11,6 +11,7 @@ import { request } from "../../../lib/graphql";
 import { NO_ERRORS, useAction } from "../../../lib/useAction";
 import type { CaseData } from "../CasePage";
 import { isConflict } from "./shared";
+import { keepMyEdits } from "../../../lib/conflict";
 import { MAX_LENGTH } from "../../../lib/limits";
 
 const UpdateCaseDocument = graphql(`
@@ -105,11 +106,7 @@ export function CaseDetails({ data, reload }: { data: CaseData; reload(): Promis
             setBaseVersion(latest.version);
             // the fields I left alone follow theirs (what the form shows is what a save keeps)
             const theirs = formOf(latest);
-            setForm((mine) => {
-              const next = { ...mine };
-              for (const k of CORRECTED) if (mine[k] === opened[k]) next[k] = theirs[k];
-              return next;
-            });
+            setForm((mine) => keepMyEdits(mine, opened, theirs, CORRECTED));
             setOpened(theirs);
           }
           return NO_ERRORS;

@@ -1,3 +1,2 @@
-import type { UserError } from "../../../lib/errors";
-
-export const isConflict = (errors: readonly UserError[]) => errors.some((e) => e.code === "CONFLICT");
+// (the case page's sections and the family pages import it from here; it lives in lib/conflict with the rebase)
+export { isConflict } from "../../../lib/conflict";
