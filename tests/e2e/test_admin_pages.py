@@ -152,7 +152,7 @@ def test_admin_adds_a_directory_contact(page):
     assert page.get_by_text(re.compile(r"^Line 3: ")).is_visible()
     page.get_by_label("Import the valid rows and skip the rows with problems").check()
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("Imported 1 rows.").wait_for()
+    page.get_by_text("Imported 1 row.", exact=True).wait_for()
     page.get_by_role("button", name="Lynn Public Schools").wait_for()
 
 

@@ -143,11 +143,9 @@ def _fill_intake(page, *, family: str, title: str, category: str, subcategory: s
     page.get_by_label("Title").fill(title)
 
 
-def test_caseload_page_is_kept_when_coming_back_from_a_case(page):
-    """Page 2 of the caseload, a case, then Back (the browser's, or the case page's link): Page 2 again, with
-    Previous still working; a filter change starts over at Page 1."""
-    sign_in(page)
-    page.get_by_role("link", name="Caseload", exact=True).click()
+def _to_second_page(page):
+    """From the first page of a list of 25 rows to its second: (the first row's link, its address on page 1 and
+    on page 2)."""
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(25)
     first_link = rows.first.locator("a")
@@ -155,7 +153,15 @@ def test_caseload_page_is_kept_when_coming_back_from_a_case(page):
     page.get_by_role("button", name="Next page").click()
     expect(page.get_by_text("Page 2")).to_be_visible()
     expect(first_link).not_to_have_attribute("href", first_page)
-    second_page = first_link.get_attribute("href")
+    return first_link, first_page, first_link.get_attribute("href")
+
+
+def test_caseload_page_is_kept_when_coming_back_from_a_case(page):
+    """Page 2 of the caseload, a case, then Back (the browser's, or the case page's link): Page 2 again, with
+    Previous still working; a filter change starts over at Page 1."""
+    sign_in(page)
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    first_link, first_page, second_page = _to_second_page(page)
 
     # the browser's Back button
     first_link.click()
@@ -193,14 +199,7 @@ def test_families_page_is_kept_when_coming_back_from_a_family(page):
     """The families list pages like the caseload (lib/useAddressFilters): Back from a family on Page 2 is Page 2."""
     sign_in(page)
     page.goto("/families")
-    rows = page.locator("tbody tr")
-    expect(rows).to_have_count(25)
-    first_link = rows.first.locator("a")
-    first_page = first_link.get_attribute("href")
-    page.get_by_role("button", name="Next page").click()
-    expect(page.get_by_text("Page 2")).to_be_visible()
-    expect(first_link).not_to_have_attribute("href", first_page)
-    second_page = first_link.get_attribute("href")
+    first_link, first_page, second_page = _to_second_page(page)
     first_link.click()
     page.wait_for_url(re.compile(r"/families/[^/?]+$"))
     page.get_by_role("link", name="← Families").click()

@@ -17,15 +17,11 @@ from tests.e2e.conftest import ADVOCATE, axe_violations, graphql, sign_in
 ADMIN = "admin@mpu.demo.advocase.org"
 
 
-def test_advocate_is_notified_of_an_assignment_and_marks_it_read(browser, server, page):
-    sign_in(page, ADVOCATE)
-    me = graphql(page, "{ me { user { id } } }")["me"]["user"]["id"]
-    mine = graphql(page, "{ notifications(first: 1) { unreadCount } }")["notifications"]["unreadCount"]
-    expect(page.get_by_test_id("notification-indicator")).to_have_accessible_name(f"Notifications {mine} unread")
-    # a case the advocate can see and is not assigned to
+def _assigned_by_the_admin(browser, server, page, me: str) -> dict:
+    """A case the advocate signed in on `page` can see and was not assigned to, which the admin (in a browser of
+    their own) now assigns to them too."""
     cases = graphql(page, "{ cases(first: 100) { edges { node { id title assignees { id } } } } }")["cases"]["edges"]
     case = next(e["node"] for e in cases if me not in [a["id"] for a in e["node"]["assignees"]])
-
     admin_ctx = browser.new_context(base_url=server)
     try:
         admin = admin_ctx.new_page()
@@ -35,6 +31,15 @@ def test_advocate_is_notified_of_an_assignment_and_marks_it_read(browser, server
         assert got["assignCase"]["errors"] == []
     finally:
         admin_ctx.close()
+    return case
+
+
+def test_advocate_is_notified_of_an_assignment_and_marks_it_read(browser, server, page):
+    sign_in(page, ADVOCATE)
+    me = graphql(page, "{ me { user { id } } }")["me"]["user"]["id"]
+    mine = graphql(page, "{ notifications(first: 1) { unreadCount } }")["notifications"]["unreadCount"]
+    expect(page.get_by_test_id("notification-indicator")).to_have_accessible_name(f"Notifications {mine} unread")
+    case = _assigned_by_the_admin(browser, server, page, me)
 
     # the count follows on the next page the advocate opens (and every minute)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
@@ -203,17 +208,7 @@ def test_import_reads_the_columns_of_an_excel_file(page):
 def test_opening_a_notifications_case_marks_it_read(browser, server, page):
     sign_in(page, ADVOCATE)
     me = graphql(page, "{ me { user { id } } }")["me"]["user"]["id"]
-    cases = graphql(page, "{ cases(first: 100) { edges { node { id title assignees { id } } } } }")["cases"]["edges"]
-    case = next(e["node"] for e in cases if me not in [a["id"] for a in e["node"]["assignees"]])
-    admin_ctx = browser.new_context(base_url=server)
-    try:
-        admin = admin_ctx.new_page()
-        sign_in(admin, ADMIN)
-        got = graphql(admin, """mutation($i: AssignCaseInput!) { assignCase(input: $i) { errors { code message } } }""",
-                      {"i": {"id": case["id"], "assigneeIds": [a["id"] for a in case["assignees"]] + [me]}})
-        assert got["assignCase"]["errors"] == []
-    finally:
-        admin_ctx.close()
+    case = _assigned_by_the_admin(browser, server, page, me)
     unread = graphql(page, "{ notifications(first: 1) { unreadCount } }")["notifications"]["unreadCount"]
     assert unread > 0
 
