@@ -144,6 +144,10 @@ async def test_a_pending_invitation_shows_the_inviters_words_not_the_accounts_na
     assert (await api.data(USERS, {"f": {"search": "Ada", "status": ["INVITED"]}}, admin))["users"]["edges"] == []
     [mail] = await mails_to(db, user_uuid(plain["user"]["id"]), "user_invitation")
     assert mail.body_text.startswith("Hello,")  # no name was given
+    # nor does the account itself answer by its id until they join
+    node = await api.data('query($id: ID!) { node(id: $id) { ... on User { displayName } } }',
+                          {"id": plain["user"]["id"]}, admin)
+    assert node == {"node": None}
 
     # a name given by the inviter is what this organization sees and finds, and what the invitation says
     named = other_world.emails["viewer"]
@@ -163,6 +167,9 @@ async def test_a_pending_invitation_shows_the_inviters_words_not_the_accounts_na
     assert joined["acceptInvitation"]["errors"] == []
     found = (await api.data(USERS, {"f": {"search": named}}, admin))["users"]["edges"]
     assert [(e["node"]["user"]["displayName"], e["node"]["status"]) for e in found] == [("Helen O.", "ACTIVE")]
+    node = await api.data('query($id: ID!) { node(id: $id) { ... on User { displayName } } }',
+                          {"id": member["user"]["id"]}, admin)
+    assert node == {"node": {"displayName": "Helen O."}}
 
 
 async def test_password_reset(api, db, world):
