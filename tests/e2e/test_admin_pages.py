@@ -1,5 +1,5 @@
 """Admin pages in real Chromium against a real server with the demo data: invite a user, change a permission
-in the matrix editor, add a directory contact, read (and export) the audit log; axe-core on each page."""
+in the matrix editor, add and edit directory records, read (and export) the audit log; axe-core on each page."""
 
 from __future__ import annotations
 
@@ -154,6 +154,114 @@ def test_admin_adds_a_directory_contact(page):
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("Imported 1 row.", exact=True).wait_for()
     page.get_by_role("button", name="Lynn Public Schools").wait_for()
+
+
+def _create(page, mutation: str, field: str, input: dict) -> str:
+    """A directory record made through the API (a district of the test's own: the shared demo data stays as it is)."""
+    kind = mutation[0].upper() + mutation[1:]
+    data = graphql(page, f"mutation($input: {kind}Input!) {{ {mutation}(input: $input) {{ {field} {{ id }} errors {{ code message }} }} }}",
+                   {"input": input})[mutation]
+    assert data["errors"] == [], data
+    return data[field]["id"]
+
+
+def test_admin_edits_directory_records(page):
+    sign_in(page, ADMIN)
+    district = _create(page, "createDistrict", "district", {"name": "Revere Edit Test Schools", "state": "MA"})
+    _create(page, "createSchool", "school", {"districtId": district, "name": "Garfield Elementary", "level": "K-5"})
+    ana = _create(page, "createDistrictContact", "contact", {
+        "districtId": district, "name": "Ana Souza", "title": "Coordinator", "email": "ana.souza@revere.example", "ladderLevel": 2})
+    _create(page, "createDistrictContact", "contact", {
+        "districtId": district, "name": "Ben Costa", "email": "ben.costa@revere.example", "ladderLevel": 1})
+
+    def open_district():
+        page.goto("/admin/directory")
+        page.get_by_role("button", name="Revere Edit Test Schools").click()
+        panel = page.get_by_role("region", name=re.compile("^Revere Edit Test Schools"))
+        panel.get_by_role("heading", name="Contacts", level=3).wait_for()
+        return panel
+
+    panel = open_district()
+    row = panel.get_by_role("row").filter(has_text="Ana Souza")
+    edit = row.get_by_role("button", name="Edit Ana Souza")
+    edit.click()
+    form = panel.get_by_role("form", name="Edit Ana Souza")
+    # prefilled, and the focus is in the form
+    expect(form.get_by_label("Name")).to_be_focused()
+    expect(form.get_by_label("Email")).to_have_value("ana.souza@revere.example")
+    expect(form.get_by_label("Job title")).to_have_value("Coordinator")
+    expect(form.get_by_label("Escalation level")).to_have_value("2")
+    assert axe_violations(page) == []
+
+    # an invalid email is refused beside the field, and nothing changes
+    email = form.get_by_label("Email")
+    email.fill("ana.souza at revere")
+    form.get_by_role("button", name="Save").click()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    assert page.locator(f"[id='{email.get_attribute('aria-describedby')}']").inner_text() == "Enter an email address such as name@example.org."
+    # the server's refusal (another contact's email) lands beside the field too
+    email.fill("ben.costa@revere.example")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_text("Ben Costa of this district already has this email.")).to_be_visible()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    # Escape closes the form without saving, and the focus goes back to its Edit button
+    email.press("Escape")
+    expect(form).to_have_count(0)
+    expect(edit).to_be_focused()
+    assert "ana.souza@revere.example" in row.inner_text()
+
+    # edit the email and the title: only those are sent
+    edit.click()
+    form.get_by_label("Email").fill("a.souza@revere.example")
+    form.get_by_label("Job title").fill("Director of Special Education")
+    with page.expect_request(lambda r: r.method == "POST" and "UpdateDistrictContact" in (r.post_data or "")) as sent:
+        form.get_by_role("button", name="Save").click()
+    assert set(sent.value.post_data_json["variables"]["input"]) == {"id", "version", "email", "title"}
+    panel.get_by_text("Ana Souza was saved.").wait_for()
+    expect(form).to_have_count(0)
+    expect(edit).to_be_focused()
+    expect(row).to_contain_text("a.souza@revere.example")
+    expect(row).to_contain_text("Director of Special Education")
+
+    # saved by someone else meanwhile: CONFLICT, the form takes their version and keeps my edit; saving again works
+    edit.click()
+    form.get_by_label("Office").fill("Special Education Office")
+    graphql(page, "mutation($input: UpdateDistrictContactInput!) { updateDistrictContact(input: $input) { errors { code } } }",
+            {"input": {"id": ana, "version": graphql(page, "query($id: ID!) { node(id: $id) { ... on DistrictContact { version } } }",
+                                                     {"id": ana})["node"]["version"], "phone": "781-555-0100"}})
+    form.get_by_role("button", name="Save").click()
+    form.get_by_text(re.compile("Someone else changed this record")).wait_for()
+    expect(form.get_by_label("Phone")).to_have_value("781-555-0100")
+    expect(form.get_by_label("Office")).to_have_value("Special Education Office")
+    form.get_by_role("button", name="Save").click()
+    panel.get_by_text("Ana Souza was saved.").wait_for()
+    expect(row).to_contain_text("Special Education Office")
+
+    # a reload keeps them
+    panel = open_district()
+    row = panel.get_by_role("row").filter(has_text="Ana Souza")
+    for text in ("a.souza@revere.example", "Director of Special Education", "Special Education Office", "781-555-0100"):
+        expect(row).to_contain_text(text)
+    assert "ana.souza@revere.example" not in row.inner_text()
+
+    # a school's name
+    school_edit = panel.get_by_role("button", name="Edit Garfield Elementary")
+    school_edit.click()
+    school_form = panel.get_by_role("form", name="Edit Garfield Elementary")
+    expect(school_form.get_by_label("School name")).to_be_focused()
+    school_form.get_by_label("School name").fill("Garfield Elementary School")
+    school_form.get_by_role("button", name="Save").click()
+    panel.get_by_text("Garfield Elementary School was saved.").wait_for()
+    expect(panel.get_by_role("listitem").filter(has_text="Garfield Elementary School")).to_contain_text("(K-5)")
+    expect(panel.get_by_role("button", name="Edit Garfield Elementary School")).to_be_focused()
+
+    # the district's NCES id
+    panel.get_by_role("button", name="Edit district Revere Edit Test Schools").click()
+    district_form = panel.get_by_role("form", name="Edit Revere Edit Test Schools")
+    district_form.get_by_label("NCES id").fill("2509900")
+    district_form.get_by_role("button", name="Save").click()
+    panel.get_by_text("Revere Edit Test Schools was saved.").wait_for()
+    page.get_by_role("listitem").filter(has_text="NCES 2509900").wait_for()
 
 
 def test_admin_reads_and_exports_the_audit_log(page):

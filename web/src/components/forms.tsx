@@ -119,7 +119,7 @@ export function CheckGroup({ legend, options, value, onChange, error, hint }: {
   error?: string;
   hint?: string;
 }) {
-  const id = `cg-${legend.replace(/\W+/g, "-").toLowerCase()}`;
+  const id = `cg${useId()}`; // unique: the same group may be on a page twice (an add form and an edit form)
   const described = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(" ") || undefined;
   return (
     <fieldset aria-describedby={described} className={error ? "invalid" : undefined}>

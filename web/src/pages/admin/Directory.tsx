@@ -1,6 +1,7 @@
 // The directory (directory:manage): districts, their schools, contacts (with ladder level and issue areas)
-// and calendars (closures), plus the CSV import with a progress indicator and a per-line report.
-import { useEffect, useRef, useState, type FormEvent } from "react";
+// and calendars (closures), plus the CSV import with a progress indicator and a per-line report. Districts, schools
+// and contacts are edited inline (Edit): the form sends only the fields changed, with the version it was based on.
+import { Fragment, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { graphql } from "../../gql";
 import type { CaseCategory, DistrictDetailQuery, ImportDirectoryMutation } from "../../gql/graphql";
 import { CheckGroup, Field, FormErrors, LoadError, Loading, usePageTitle, Notice } from "../../components/forms";
@@ -12,6 +13,8 @@ import { ADMIN_WORDING } from "./errors";
 import { useAction } from "../../lib/useAction";
 import { joinDistinct } from "../../lib/text";
 import { MAX_LENGTH } from "../../lib/limits";
+import { changedFields, isConflict, keepMyEdits } from "../../lib/conflict";
+import type { UserError } from "../../lib/errors";
 
 const DirectoryDocument = graphql(`
   query Directory($search: String) {
@@ -24,8 +27,8 @@ const DistrictDetailDocument = graphql(`
   query DistrictDetail($id: ID!) {
     node(id: $id) {
       ... on District {
-        id name state ncesId
-        schools { id name level }
+        id name state ncesId version
+        schools { id name level version }
         contacts(includeInactive: true) { id name title office email phone issueAreas ladderLevel active version school { id name } }
         closures { id name startsOn endsOn }
       }
@@ -50,6 +53,16 @@ const CreateContactDocument = graphql(`
 const UpdateContactDocument = graphql(`
   mutation UpdateDistrictContact($input: UpdateDistrictContactInput!) {
     updateDistrictContact(input: $input) { contact { id active version } errors { code message field } }
+  }
+`);
+const UpdateSchoolDocument = graphql(`
+  mutation UpdateSchool($input: UpdateSchoolInput!) {
+    updateSchool(input: $input) { school { id name level version } errors { code message field } }
+  }
+`);
+const UpdateDistrictDocument = graphql(`
+  mutation UpdateDistrict($input: UpdateDistrictInput!) {
+    updateDistrict(input: $input) { district { id name state ncesId version } errors { code message field } }
   }
 `);
 const DeleteContactDocument = graphql(`
@@ -80,32 +93,199 @@ const ImportDirectoryDocument = graphql(`
 `);
 
 type District = Extract<NonNullable<DistrictDetailQuery["node"]>, { schools: unknown }>;
+type Contact = District["contacts"][number];
+type School = District["schools"][number];
 type Report = NonNullable<ImportDirectoryMutation["importDirectory"]["report"]>;
 type Ladder = { level: number; name: string }[];
 type Taxonomy = { code: CaseCategory; label: string }[];
+type Errors = Record<string, string | undefined>;
+type Setter<F> = <K extends keyof F>(key: K, value: F[K]) => void;
+
+/** The entries of `values` named by `keys`: what an edit sends (only the fields changed). */
+const pick = <F extends object>(values: F, keys: readonly (keyof F)[]): Partial<F> => Object.fromEntries(keys.map((k) => [k, values[k]])) as Partial<F>;
+
+/**
+ * Opening and closing one inline edit form at a time: the form takes the focus when it opens (its first field),
+ * and gives it back to the Edit button that opened it when it closes (saved, cancelled or Escape).
+ */
+function useInlineEdit() {
+  const [editing, setEditing] = useState<string | null>(null);
+  const buttons = useRef(new Map<string, HTMLButtonElement>());
+  const back = useRef<string | null>(null);
+  useEffect(() => {
+    if (editing !== null || back.current === null) return;
+    buttons.current.get(back.current)?.focus();
+    back.current = null;
+  }, [editing]);
+  return {
+    editing,
+    open: (id: string) => setEditing(id),
+    close: (id: string) => {
+      back.current = id;
+      setEditing(null);
+    },
+    /** The ref of the Edit button of record `id`. */
+    button: (id: string) => (el: HTMLButtonElement | null) => {
+      if (el) buttons.current.set(id, el);
+      else buttons.current.delete(id);
+    },
+  };
+}
+
+/** The button that opens record `id`'s inline edit form (named for screen readers by the record's name). */
+function EditButton({ edit, id, name, label, className = "secondary", onOpen }: {
+  edit: ReturnType<typeof useInlineEdit>; id: string; name: string; label: string; className?: string; onOpen(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className={className}
+      ref={edit.button(id)}
+      aria-expanded={edit.editing === id}
+      onClick={() => {
+        onOpen();
+        edit.open(id);
+      }}
+    >
+      {label}
+      <span className="sr-only"> {name}</span>
+    </button>
+  );
+}
+
+/**
+ * One record's inline edit form: prefilled with the record, it sends only the fields changed (with the version it
+ * was based on). A CONFLICT on that version loads the latest and rebases the form on it, keeping my edits
+ * (lib/conflict); saving again then works.
+ */
+function useRecordEditor<F extends object>(start: F, startVersion: number, known: readonly string[], tidy: (f: F) => F) {
+  const { t } = useI18n();
+  const action = useAction(known, ADMIN_WORDING);
+  const [form, setForm] = useState(start);
+  const [opened, setOpened] = useState(start); // the record as the form started from (or was rebased on)
+  const [version, setVersion] = useState(startVersion);
+  const set: Setter<F> = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  /**
+   * Sends the changed fields with `send`; `latest` fetches the record again after a CONFLICT (null: it is gone).
+   * Resolves true when saved.
+   */
+  async function save(
+    send: (changes: Partial<F>, version: number) => Promise<readonly UserError[]>,
+    latest: () => Promise<{ form: F; version: number } | null>,
+  ): Promise<boolean> {
+    const mine = tidy(form);
+    const changed = changedFields(tidy(opened), mine);
+    if (!changed.length) {
+      action.fail({}, [t("admin.directory.nothingChanged")]);
+      return false;
+    }
+    return action.run(() => send(pick(mine, changed), version), {
+      onErrors: async (errs, mapped) => {
+        if (!isConflict(errs)) return mapped;
+        const now = await latest();
+        if (!now) return { fields: {}, general: [t("admin.directory.conflictGone")] };
+        setForm((f) => keepMyEdits(f, opened, now.form));
+        setOpened(now.form);
+        setVersion(now.version);
+        return { fields: {}, general: [t("admin.directory.conflict")] };
+      },
+    });
+  }
+  return { action, form, set, save };
+}
+
+/** The frame of an inline edit form: its heading, errors, the fields, Save and Cancel; Escape cancels too. */
+function EditFrame({ title, busy, general, onSubmit, onCancel, children }: {
+  title: string;
+  busy: boolean;
+  general: string[];
+  onSubmit(e: FormEvent): void;
+  onCancel(): void;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  const headingId = useId();
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => ref.current?.querySelector<HTMLElement>("input, select, textarea")?.focus(), []);
+  return (
+    <form
+      ref={ref}
+      className="edit-record"
+      onSubmit={onSubmit}
+      noValidate
+      aria-labelledby={headingId}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <h4 id={headingId}>{title}</h4>
+      <FormErrors messages={general} />
+      {children}
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {t("common.save")}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+// ---------------------------------------------------------------- districts
+
+type DistrictForm = { name: string; state: string; ncesId: string };
+const DISTRICT_FIELDS = ["name", "state", "ncesId"];
+const tidyDistrict = (f: DistrictForm): DistrictForm => ({ name: f.name.trim(), state: f.state.trim().toUpperCase(), ncesId: f.ncesId.trim() });
+
+function districtProblems(f: DistrictForm, t: (key: string) => string): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!f.name.trim()) problems.name = t("admin.directory.nameRequired");
+  if (!/^[A-Za-z]{2}$/.test(f.state.trim())) problems.state = t("admin.directory.stateInvalid");
+  return problems;
+}
+
+/** A district's fields, in the add form and in the edit form. */
+function DistrictFields({ form, set, errors }: { form: DistrictForm; set: Setter<DistrictForm>; errors: Errors }) {
+  const { t } = useI18n();
+  return (
+    <div className="grid2">
+      <Field label={t("admin.directory.districtName")} error={errors.name} required>
+        {(p) => <input {...p} value={form.name} onChange={(e) => set("name", e.target.value)} />}
+      </Field>
+      <Field label={t("admin.directory.state")} hint={t("admin.directory.stateHint")} error={errors.state} required>
+        {(p) => <input {...p} value={form.state} maxLength={2} onChange={(e) => set("state", e.target.value)} />}
+      </Field>
+      <Field label={t("admin.directory.nces")} error={errors.ncesId}>
+        {(p) => <input {...p} value={form.ncesId} onChange={(e) => set("ncesId", e.target.value)} />}
+      </Field>
+    </div>
+  );
+}
 
 function NewDistrict({ done }: { done(id: string): Promise<unknown> }) {
   const { t } = useI18n();
-  const action = useAction(["name", "state", "ncesId"], ADMIN_WORDING);
-  const [name, setName] = useState("");
-  const [state, setState] = useState("");
-  const [nces, setNces] = useState("");
+  const action = useAction(DISTRICT_FIELDS, ADMIN_WORDING);
+  const empty: DistrictForm = { name: "", state: "", ncesId: "" };
+  const [form, setForm] = useState(empty);
+  const set: Setter<DistrictForm> = (key, value) => setForm((f) => ({ ...f, [key]: value }));
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!name.trim()) fields.name = t("admin.directory.nameRequired");
-    if (!/^[A-Za-z]{2}$/.test(state.trim())) fields.state = t("admin.directory.stateInvalid");
-    if (Object.keys(fields).length) return action.fail(fields);
+    const problems = districtProblems(form, t);
+    if (Object.keys(problems).length) return action.fail(problems);
+    const input = tidyDistrict(form);
     let id = "";
     const ok = await action.run(async () => {
-      const r = (await request(CreateDistrictDocument, { input: { name: name.trim(), state: state.trim().toUpperCase(), ncesId: nces.trim() || null } })).createDistrict;
+      const r = (await request(CreateDistrictDocument, { input: { ...input, ncesId: input.ncesId || null } })).createDistrict;
       id = r.district?.id ?? "";
       return r.errors;
-    }, t("admin.directory.districtCreated", { name: name.trim() }));
+    }, t("admin.directory.districtCreated", { name: input.name }));
     if (ok) {
-      setName("");
-      setState("");
-      setNces("");
+      setForm(empty);
       await done(id);
     }
   }
@@ -115,17 +295,7 @@ function NewDistrict({ done }: { done(id: string): Promise<unknown> }) {
       <Notice message={action.message} />
       <form onSubmit={submit} noValidate>
         <FormErrors messages={action.errors.general} />
-        <div className="grid2">
-          <Field label={t("admin.directory.districtName")} error={action.errors.fields.name} required>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-          </Field>
-          <Field label={t("admin.directory.state")} hint={t("admin.directory.stateHint")} error={action.errors.fields.state} required>
-            {(p) => <input {...p} value={state} maxLength={2} onChange={(e) => setState(e.target.value)} />}
-          </Field>
-          <Field label={t("admin.directory.nces")} error={action.errors.fields.ncesId}>
-            {(p) => <input {...p} value={nces} onChange={(e) => setNces(e.target.value)} />}
-          </Field>
-        </div>
+        <DistrictFields form={form} set={set} errors={action.errors.fields} />
         <button type="submit" disabled={action.busy}>
           {t("admin.directory.addDistrict")}
         </button>
@@ -134,21 +304,71 @@ function NewDistrict({ done }: { done(id: string): Promise<unknown> }) {
   );
 }
 
-function NewSchool({ district, done }: { district: District; done(): Promise<unknown> }) {
+const districtForm = (d: District): DistrictForm => ({ name: d.name, state: d.state, ncesId: d.ncesId ?? "" });
+
+function EditDistrict({ district, reload, close }: { district: District; reload(): Promise<DistrictDetailQuery | null>; close(message?: string): void }) {
   const { t } = useI18n();
-  const action = useAction(["name", "level"], ADMIN_WORDING);
-  const [name, setName] = useState("");
-  const [level, setLevel] = useState("K-12");
+  const { action, form, set, save } = useRecordEditor(districtForm(district), district.version, DISTRICT_FIELDS, tidyDistrict);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!name.trim()) return action.fail({ name: t("admin.directory.nameRequired") });
+    const problems = districtProblems(form, t);
+    if (Object.keys(problems).length) return action.fail(problems);
+    const saved = await save(
+      async (changes, version) =>
+        (await request(UpdateDistrictDocument, { input: { id: district.id, version, ...changes, ...("ncesId" in changes ? { ncesId: changes.ncesId || null } : {}) } })).updateDistrict.errors,
+      async () => {
+        const d = (await reload())?.node as District | null | undefined;
+        return d && "schools" in d ? { form: districtForm(d), version: d.version } : null;
+      },
+    );
+    if (!saved) return;
+    await reload();
+    close(t("admin.directory.districtSaved", { name: tidyDistrict(form).name }));
+  }
+  return (
+    <EditFrame title={t("admin.directory.editDistrict", { name: district.name })} busy={action.busy} general={action.errors.general} onSubmit={submit} onCancel={() => close()}>
+      <DistrictFields form={form} set={set} errors={action.errors.fields} />
+    </EditFrame>
+  );
+}
+
+// ---------------------------------------------------------------- schools
+
+type SchoolForm = { name: string; level: string };
+const SCHOOL_FIELDS = ["name", "level"];
+const tidySchool = (f: SchoolForm): SchoolForm => ({ name: f.name.trim(), level: f.level.trim() || "K-12" });
+
+/** A school's fields, in the add form and in the edit form. */
+function SchoolFields({ form, set, errors }: { form: SchoolForm; set: Setter<SchoolForm>; errors: Errors }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field label={t("admin.directory.schoolName")} error={errors.name} required>
+        {(p) => <input {...p} value={form.name} onChange={(e) => set("name", e.target.value)} />}
+      </Field>
+      <Field label={t("admin.directory.grades")} hint={t("admin.directory.gradesHint")} error={errors.level}>
+        {(p) => <input {...p} value={form.level} onChange={(e) => set("level", e.target.value)} />}
+      </Field>
+    </>
+  );
+}
+
+function NewSchool({ district, done }: { district: District; done(): Promise<unknown> }) {
+  const { t } = useI18n();
+  const action = useAction(SCHOOL_FIELDS, ADMIN_WORDING);
+  const [form, setForm] = useState<SchoolForm>({ name: "", level: "K-12" });
+  const set: Setter<SchoolForm> = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!form.name.trim()) return action.fail({ name: t("admin.directory.nameRequired") });
+    const input = tidySchool(form);
     if (
       await action.run(
-        async () => (await request(CreateSchoolDocument, { input: { districtId: district.id, name: name.trim(), level: level.trim() || "K-12" } })).createSchool.errors,
-        t("admin.directory.schoolCreated", { name: name.trim() }),
+        async () => (await request(CreateSchoolDocument, { input: { districtId: district.id, ...input } })).createSchool.errors,
+        t("admin.directory.schoolCreated", { name: input.name }),
       )
     ) {
-      setName("");
+      set("name", "");
       await done();
     }
   }
@@ -157,12 +377,7 @@ function NewSchool({ district, done }: { district: District; done(): Promise<unk
       <Notice message={action.message} />
       <FormErrors messages={action.errors.general} />
       <div className="inline-form">
-        <Field label={t("admin.directory.schoolName")} error={action.errors.fields.name} required>
-          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field label={t("admin.directory.grades")} hint={t("admin.directory.gradesHint")} error={action.errors.fields.level}>
-          {(p) => <input {...p} value={level} onChange={(e) => setLevel(e.target.value)} />}
-        </Field>
+        <SchoolFields form={form} set={set} errors={action.errors.fields} />
         <div className="field">
           <button type="submit" disabled={action.busy}>
             {t("admin.directory.addSchool")}
@@ -173,60 +388,148 @@ function NewSchool({ district, done }: { district: District; done(): Promise<unk
   );
 }
 
-function NewContact({ district, ladder, taxonomy, done }: { district: District; ladder: Ladder; taxonomy: Taxonomy; done(): Promise<unknown> }) {
-  const { t, te } = useI18n();
-  const fields = ["name", "title", "office", "email", "phone", "ladderLevel", "schoolId", "issueAreas"];
-  const action = useAction(fields, ADMIN_WORDING);
-  const empty = { name: "", title: "", office: "", email: "", phone: "", ladderLevel: "", schoolId: "" };
-  const [form, setForm] = useState(empty);
-  const [areas, setAreas] = useState<string[]>([]);
-  const set = (k: keyof typeof empty, v: string) => setForm({ ...form, [k]: v });
+const schoolForm = (s: School): SchoolForm => ({ name: s.name, level: s.level });
+
+function EditSchool({ school, reload, close }: { school: School; reload(): Promise<DistrictDetailQuery | null>; close(message?: string): void }) {
+  const { t } = useI18n();
+  const { action, form, set, save } = useRecordEditor(schoolForm(school), school.version, SCHOOL_FIELDS, tidySchool);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!form.name.trim()) problems.name = t("admin.directory.nameRequired");
-    if (!form.ladderLevel) problems.ladderLevel = t("admin.directory.levelRequired");
-    if (form.email.trim() && !/^\S+@\S+\.\S+$/.test(form.email.trim())) problems.email = t("admin.users.emailInvalid");
-    if (Object.keys(problems).length) return action.fail(problems);
-    const input = {
-      districtId: district.id,
-      name: form.name.trim(),
-      title: form.title.trim() || null,
-      office: form.office.trim() || null,
-      email: form.email.trim() || null,
-      phone: form.phone.trim() || null,
-      ladderLevel: Number(form.ladderLevel),
-      schoolId: form.schoolId || null,
-      issueAreas: areas as CaseCategory[],
-    };
-    if (await action.run(async () => (await request(CreateContactDocument, { input })).createDistrictContact.errors, t("admin.directory.contactCreated", { name: input.name }))) {
-      setForm(empty);
-      setAreas([]);
-      await done();
-    }
+    if (!form.name.trim()) return action.fail({ name: t("admin.directory.nameRequired") });
+    const saved = await save(
+      async (changes, version) => (await request(UpdateSchoolDocument, { input: { id: school.id, version, ...changes } })).updateSchool.errors,
+      async () => {
+        const d = (await reload())?.node as District | null | undefined;
+        const latest = d && "schools" in d ? d.schools.find((s) => s.id === school.id) : undefined;
+        return latest ? { form: schoolForm(latest), version: latest.version } : null;
+      },
+    );
+    if (!saved) return;
+    await reload();
+    close(t("admin.directory.schoolSaved", { name: tidySchool(form).name }));
   }
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="new-contact-h">
-      <h4 id="new-contact-h">{t("admin.directory.newContact")}</h4>
-      <Notice message={action.message} />
-      <FormErrors messages={action.errors.general} />
+    <EditFrame title={t("admin.directory.editSchool", { name: school.name })} busy={action.busy} general={action.errors.general} onSubmit={submit} onCancel={() => close()}>
+      <div className="inline-form">
+        <SchoolFields form={form} set={set} errors={action.errors.fields} />
+      </div>
+    </EditFrame>
+  );
+}
+
+function Schools({ district, reload }: { district: District; reload(): Promise<DistrictDetailQuery | null> }) {
+  const { t } = useI18n();
+  const edit = useInlineEdit();
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <section aria-labelledby="schools-h">
+      <h3 id="schools-h">{t("admin.directory.schools")}</h3>
+      <Notice message={message} />
+      {district.schools.length === 0 ? (
+        <p className="muted">{t("admin.directory.noSchools")}</p>
+      ) : (
+        <ul>
+          {district.schools.map((s) => (
+            <li key={s.id}>
+              {s.name} <span className="muted">({s.level})</span>{" "}
+              <EditButton edit={edit} id={s.id} name={s.name} label={t("admin.directory.edit")} className="link"
+                onOpen={() => setMessage(null)} />
+              {edit.editing === s.id && (
+                <EditSchool
+                  school={s}
+                  reload={reload}
+                  close={(saved) => {
+                    if (saved) setMessage(saved);
+                    edit.close(s.id);
+                  }}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <NewSchool district={district} done={reload} />
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- contacts
+
+type ContactForm = { name: string; title: string; office: string; email: string; phone: string; ladderLevel: string; schoolId: string; issueAreas: string[] };
+const CONTACT_FIELDS = ["name", "title", "office", "email", "phone", "ladderLevel", "schoolId", "issueAreas"];
+const EMPTY_CONTACT: ContactForm = { name: "", title: "", office: "", email: "", phone: "", ladderLevel: "", schoolId: "", issueAreas: [] };
+const tidyContact = (f: ContactForm): ContactForm => ({
+  ...f,
+  name: f.name.trim(),
+  title: f.title.trim(),
+  office: f.office.trim(),
+  email: f.email.trim(),
+  phone: f.phone.trim(),
+  issueAreas: [...f.issueAreas].sort(),
+});
+const contactForm = (c: Contact): ContactForm => ({
+  name: c.name,
+  title: c.title ?? "",
+  office: c.office ?? "",
+  email: c.email ?? "",
+  phone: c.phone ?? "",
+  ladderLevel: String(c.ladderLevel),
+  schoolId: c.school?.id ?? "",
+  issueAreas: [...c.issueAreas],
+});
+
+/** The contact's fields (of a tidied form) as the API takes them: empty text is null. */
+function contactInput(f: Partial<ContactForm>) {
+  const text = (v: string | undefined) => (v === undefined ? undefined : v || null);
+  return {
+    name: f.name,
+    title: text(f.title),
+    office: text(f.office),
+    email: text(f.email),
+    phone: text(f.phone),
+    ladderLevel: f.ladderLevel === undefined ? undefined : Number(f.ladderLevel),
+    schoolId: text(f.schoolId),
+    issueAreas: f.issueAreas as CaseCategory[] | undefined,
+  };
+}
+
+function contactProblems(f: ContactForm, t: (key: string) => string): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!f.name.trim()) problems.name = t("admin.directory.nameRequired");
+  if (!f.ladderLevel) problems.ladderLevel = t("admin.directory.levelRequired");
+  if (f.email.trim() && !/^\S+@\S+\.\S+$/.test(f.email.trim())) problems.email = t("admin.users.emailInvalid");
+  return problems;
+}
+
+/** A contact's fields, in the add form and in the edit form. */
+function ContactFields({ form, set, errors, district, ladder, taxonomy }: {
+  form: ContactForm;
+  set: Setter<ContactForm>;
+  errors: Errors;
+  district: District;
+  ladder: Ladder;
+  taxonomy: Taxonomy;
+}) {
+  const { t, te } = useI18n();
+  return (
+    <>
       <div className="grid2">
-        <Field label={t("admin.directory.contactName")} error={action.errors.fields.name} required>
+        <Field label={t("admin.directory.contactName")} error={errors.name} required>
           {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
-        <Field label={t("admin.directory.jobTitle")} error={action.errors.fields.title}>
+        <Field label={t("admin.directory.jobTitle")} error={errors.title}>
           {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.title} onChange={(e) => set("title", e.target.value)} />}
         </Field>
-        <Field label={t("admin.directory.office")} error={action.errors.fields.office}>
+        <Field label={t("admin.directory.office")} error={errors.office}>
           {(p) => <input {...p} maxLength={MAX_LENGTH.name} value={form.office} onChange={(e) => set("office", e.target.value)} />}
         </Field>
-        <Field label={t("admin.directory.email")} error={action.errors.fields.email}>
+        <Field label={t("admin.directory.email")} error={errors.email}>
           {(p) => <input {...p} type="email" value={form.email} onChange={(e) => set("email", e.target.value)} />}
         </Field>
-        <Field label={t("admin.directory.phone")} error={action.errors.fields.phone}>
+        <Field label={t("admin.directory.phone")} error={errors.phone}>
           {(p) => <input {...p} type="tel" value={form.phone} onChange={(e) => set("phone", e.target.value)} />}
         </Field>
-        <Field label={t("admin.directory.ladderLevel")} error={action.errors.fields.ladderLevel} required>
+        <Field label={t("admin.directory.ladderLevel")} error={errors.ladderLevel} required>
           {(p) => (
             <select {...p} value={form.ladderLevel} onChange={(e) => set("ladderLevel", e.target.value)}>
               <option value="">{t("common.choose")}</option>
@@ -238,7 +541,7 @@ function NewContact({ district, ladder, taxonomy, done }: { district: District; 
             </select>
           )}
         </Field>
-        <Field label={t("admin.directory.school")} hint={t("admin.directory.schoolHint")} error={action.errors.fields.schoolId}>
+        <Field label={t("admin.directory.school")} hint={t("admin.directory.schoolHint")} error={errors.schoolId}>
           {(p) => (
             <select {...p} value={form.schoolId} onChange={(e) => set("schoolId", e.target.value)}>
               <option value="">{t("admin.directory.districtOffice")}</option>
@@ -255,10 +558,36 @@ function NewContact({ district, ladder, taxonomy, done }: { district: District; 
         legend={t("admin.directory.issueAreas")}
         hint={t("admin.directory.issueAreasHint")}
         options={taxonomy.map((c) => ({ value: c.code, label: te("CaseCategory", c.code, c.label) }))}
-        value={areas}
-        onChange={setAreas}
-        error={action.errors.fields.issueAreas}
+        value={form.issueAreas}
+        onChange={(v) => set("issueAreas", v)}
+        error={errors.issueAreas}
       />
+    </>
+  );
+}
+
+function NewContact({ district, ladder, taxonomy, done }: { district: District; ladder: Ladder; taxonomy: Taxonomy; done(): Promise<unknown> }) {
+  const { t } = useI18n();
+  const action = useAction(CONTACT_FIELDS, ADMIN_WORDING);
+  const [form, setForm] = useState(EMPTY_CONTACT);
+  const set: Setter<ContactForm> = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const problems = contactProblems(form, t);
+    if (Object.keys(problems).length) return action.fail(problems);
+    const fields = tidyContact(form);
+    const input = { districtId: district.id, ...contactInput(fields), name: fields.name, ladderLevel: Number(fields.ladderLevel), issueAreas: fields.issueAreas as CaseCategory[] };
+    if (await action.run(async () => (await request(CreateContactDocument, { input })).createDistrictContact.errors, t("admin.directory.contactCreated", { name: input.name }))) {
+      setForm(EMPTY_CONTACT);
+      await done();
+    }
+  }
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="new-contact-h">
+      <h4 id="new-contact-h">{t("admin.directory.newContact")}</h4>
+      <Notice message={action.message} />
+      <FormErrors messages={action.errors.general} />
+      <ContactFields form={form} set={set} errors={action.errors.fields} district={district} ladder={ladder} taxonomy={taxonomy} />
       <button type="submit" disabled={action.busy}>
         {t("admin.directory.addContact")}
       </button>
@@ -266,9 +595,44 @@ function NewContact({ district, ladder, taxonomy, done }: { district: District; 
   );
 }
 
-function Contacts({ district, ladder, taxonomy, reload }: { district: District; ladder: Ladder; taxonomy: Taxonomy; reload(): Promise<unknown> }) {
+function EditContact({ contact, district, ladder, taxonomy, reload, close }: {
+  contact: Contact;
+  district: District;
+  ladder: Ladder;
+  taxonomy: Taxonomy;
+  reload(): Promise<DistrictDetailQuery | null>;
+  close(message?: string): void;
+}) {
+  const { t } = useI18n();
+  const { action, form, set, save } = useRecordEditor(contactForm(contact), contact.version, CONTACT_FIELDS, tidyContact);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const problems = contactProblems(form, t);
+    if (Object.keys(problems).length) return action.fail(problems);
+    const saved = await save(
+      async (changes, version) =>
+        (await request(UpdateContactDocument, { input: { id: contact.id, version, ...contactInput(changes) } })).updateDistrictContact.errors,
+      async () => {
+        const d = (await reload())?.node as District | null | undefined;
+        const latest = d && "contacts" in d ? d.contacts.find((c) => c.id === contact.id) : undefined;
+        return latest ? { form: contactForm(latest), version: latest.version } : null;
+      },
+    );
+    if (!saved) return;
+    await reload();
+    close(t("admin.directory.contactSaved", { name: tidyContact(form).name }));
+  }
+  return (
+    <EditFrame title={t("admin.directory.editContact", { name: contact.name })} busy={action.busy} general={action.errors.general} onSubmit={submit} onCancel={() => close()}>
+      <ContactFields form={form} set={set} errors={action.errors.fields} district={district} ladder={ladder} taxonomy={taxonomy} />
+    </EditFrame>
+  );
+}
+
+function Contacts({ district, ladder, taxonomy, reload }: { district: District; ladder: Ladder; taxonomy: Taxonomy; reload(): Promise<DistrictDetailQuery | null> }) {
   const { t, te } = useI18n();
   const action = useAction(["active", "id"], ADMIN_WORDING);
+  const edit = useInlineEdit();
   const levelName = (n: number) => ladder.find((l) => l.level === n)?.name ?? String(n);
   return (
     <section aria-labelledby="contacts-h">
@@ -294,59 +658,80 @@ function Contacts({ district, ladder, taxonomy, reload }: { district: District; 
             </thead>
             <tbody>
               {district.contacts.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <strong>{c.name}</strong>
-                    {!c.active && <span className="badge"> {t("admin.directory.inactive")}</span>}
-                    <div className="muted">{joinDistinct([c.title, c.office, c.school?.name])}</div>
-                  </td>
-                  <td data-label={t("admin.directory.ladderLevel")}>
-                    {c.ladderLevel} · {levelName(c.ladderLevel)}
-                  </td>
-                  <td data-label={t("admin.directory.reach")}>{[c.email, c.phone].filter(Boolean).join(" · ")}</td>
-                  <td data-label={t("admin.directory.issueAreas")}>
-                    {c.issueAreas.length ? c.issueAreas.map((a) => te("CaseCategory", a)).join(", ") : t("admin.directory.allIssues")}
-                  </td>
-                  <td>
-                    <div className="actions" style={{ margin: 0 }}>
-                      <button
-                        type="button"
-                        className="secondary"
-                        disabled={action.busy}
-                        onClick={async () => {
-                          if (
-                            await action.run(
-                              async () => (await request(UpdateContactDocument, { input: { id: c.id, version: c.version, active: !c.active } })).updateDistrictContact.errors,
-                              t(c.active ? "admin.directory.contactDeactivated" : "admin.directory.contactReactivated", { name: c.name }),
+                <Fragment key={c.id}>
+                  <tr>
+                    <td>
+                      <strong>{c.name}</strong>
+                      {!c.active && <span className="badge"> {t("admin.directory.inactive")}</span>}
+                      <div className="muted">{joinDistinct([c.title, c.office, c.school?.name])}</div>
+                    </td>
+                    <td data-label={t("admin.directory.ladderLevel")}>
+                      {c.ladderLevel} · {levelName(c.ladderLevel)}
+                    </td>
+                    <td data-label={t("admin.directory.reach")}>{[c.email, c.phone].filter(Boolean).join(" · ")}</td>
+                    <td data-label={t("admin.directory.issueAreas")}>
+                      {c.issueAreas.length ? c.issueAreas.map((a) => te("CaseCategory", a)).join(", ") : t("admin.directory.allIssues")}
+                    </td>
+                    <td>
+                      <div className="actions" style={{ margin: 0 }}>
+                        <EditButton edit={edit} id={c.id} name={c.name} label={t("admin.directory.edit")}
+                          onOpen={action.reset} />
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={action.busy}
+                          onClick={async () => {
+                            if (
+                              await action.run(
+                                async () => (await request(UpdateContactDocument, { input: { id: c.id, version: c.version, active: !c.active } })).updateDistrictContact.errors,
+                                t(c.active ? "admin.directory.contactDeactivated" : "admin.directory.contactReactivated", { name: c.name }),
+                              )
                             )
-                          )
-                            await reload();
-                        }}
-                      >
-                        {t(c.active ? "admin.directory.deactivate" : "admin.directory.reactivate")}
-                        <span className="sr-only"> {c.name}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary"
-                        disabled={action.busy}
-                        onClick={async () => {
-                          if (!window.confirm(t("admin.directory.confirmDelete", { name: c.name }))) return;
-                          if (
-                            await action.run(
-                              async () => (await request(DeleteContactDocument, { input: { id: c.id, version: c.version } })).deleteDistrictContact.errors,
-                              t("admin.directory.contactDeleted", { name: c.name }),
+                              await reload();
+                          }}
+                        >
+                          {t(c.active ? "admin.directory.deactivate" : "admin.directory.reactivate")}
+                          <span className="sr-only"> {c.name}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={action.busy}
+                          onClick={async () => {
+                            if (!window.confirm(t("admin.directory.confirmDelete", { name: c.name }))) return;
+                            if (
+                              await action.run(
+                                async () => (await request(DeleteContactDocument, { input: { id: c.id, version: c.version } })).deleteDistrictContact.errors,
+                                t("admin.directory.contactDeleted", { name: c.name }),
+                              )
                             )
-                          )
-                            await reload();
-                        }}
-                      >
-                        {t("admin.directory.delete")}
-                        <span className="sr-only"> {c.name}</span>
-                      </button>
-                    </div>
-                  </td>
-                </tr>
+                              await reload();
+                          }}
+                        >
+                          {t("admin.directory.delete")}
+                          <span className="sr-only"> {c.name}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                  {edit.editing === c.id && (
+                    <tr className="edit-row">
+                      <td colSpan={5}>
+                        <EditContact
+                          contact={c}
+                          district={district}
+                          ladder={ladder}
+                          taxonomy={taxonomy}
+                          reload={reload}
+                          close={(saved) => {
+                            if (saved) action.setMessage(saved);
+                            edit.close(c.id);
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -437,10 +822,12 @@ function Closures({ district, reload }: { district: District; reload(): Promise<
   );
 }
 
-function DistrictPanel({ id, ladder, taxonomy }: { id: string; ladder: Ladder; taxonomy: Taxonomy }) {
+function DistrictPanel({ id, ladder, taxonomy, changed }: { id: string; ladder: Ladder; taxonomy: Taxonomy; changed(): Promise<unknown> }) {
   const { t } = useI18n();
   const { data, error, loading, reload } = useQuery(DistrictDetailDocument, { id });
   const heading = useRef<HTMLHeadingElement>(null);
+  const edit = useInlineEdit();
+  const [message, setMessage] = useState<string | null>(null);
   useEffect(() => heading.current?.focus(), [id, data !== null]);
   if (error) return <LoadError error={error} />;
   if (loading && !data) return <Loading />;
@@ -451,21 +838,25 @@ function DistrictPanel({ id, ladder, taxonomy }: { id: string; ladder: Ladder; t
       <h2 id="district-h" ref={heading} tabIndex={-1}>
         {district.name} <span className="muted">({district.state})</span>
       </h2>
-      <section aria-labelledby="schools-h">
-        <h3 id="schools-h">{t("admin.directory.schools")}</h3>
-        {district.schools.length === 0 ? (
-          <p className="muted">{t("admin.directory.noSchools")}</p>
-        ) : (
-          <ul>
-            {district.schools.map((s) => (
-              <li key={s.id}>
-                {s.name} <span className="muted">({s.level})</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        <NewSchool district={district} done={reload} />
-      </section>
+      <Notice message={message} />
+      <p>
+        <EditButton edit={edit} id={district.id} name={district.name} label={t("admin.directory.editDistrictButton")}
+          onOpen={() => setMessage(null)} />
+      </p>
+      {edit.editing === district.id && (
+        <EditDistrict
+          district={district}
+          reload={async () => {
+            const [latest] = await Promise.all([reload(), changed()]);
+            return latest;
+          }}
+          close={(saved) => {
+            if (saved) setMessage(saved);
+            edit.close(district.id);
+          }}
+        />
+      )}
+      <Schools district={district} reload={reload} />
       <Contacts district={district} ladder={ladder} taxonomy={taxonomy} reload={reload} />
       <Closures district={district} reload={reload} />
     </section>
@@ -626,7 +1017,7 @@ export default function Directory() {
               if (id) setSelected(id);
             }}
           />
-          {selected && <DistrictPanel key={selected} id={selected} ladder={data.escalationLadder} taxonomy={data.caseTaxonomy} />}
+          {selected && <DistrictPanel key={selected} id={selected} ladder={data.escalationLadder} taxonomy={data.caseTaxonomy} changed={reload} />}
           <ImportCsv done={reload} />
         </>
       )}
