@@ -404,7 +404,7 @@ async def organization_chapters(db: Database, actor: Actor) -> list[Chapter]:
 
 async def users_by_ids(db: Database, org_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
     """Staff of the organization: members who joined it (no other tenant's user leaks, nor the account of someone
-    only invited, whose name may be one they use in another organization; see users.shown_name)."""
+    only invited, whose name may be one they use in another organization; see users.MemberView)."""
     async with db.reader() as s:
         rows = await s.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
             Membership.organization_id == org_id, Membership.joined_at.is_not(None),

@@ -70,18 +70,14 @@ class MemberView:
 
     @property
     def display_name(self) -> str:
-        return shown_name(self.user, self.membership)
+        """Their name as this organization sees it: until they join, the name its inviter gave, or their address's
+        local part (the account's own name may be one they use in another organization)."""
+        if self.membership.joined_at is None:
+            return self.membership.invited_name or self.user.email.split("@")[0]
+        return self.user.display_name
 
 
-def shown_name(user: User, membership: Membership) -> str:
-    """A member's name as this organization sees it: until they join, the name its inviter gave, or their address's
-    local part (the account's own name may be one they use in another organization)."""
-    if membership.joined_at is None:
-        return membership.invited_name or user.email.split("@")[0]
-    return user.display_name
-
-
-# the same in SQL, for searching by the name shown
+# The name shown, in SQL, for searching by it (the local-part fallback is found by the search in emails).
 _SHOWN_NAME = case((Membership.joined_at.is_(None), func.coalesce(Membership.invited_name, "")),
                    else_=User.display_name)
 
